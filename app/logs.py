@@ -1,0 +1,120 @@
+"""Logging that never writes health data (STYLE §7, brief: "no health data in logs").
+
+Policy: every ``%``-argument of a log record is redacted unless wrapped in :func:`safe`. The
+message template is written by us and must not hold data, but it is scrubbed anyway for codice
+fiscale-like tokens. Exceptions are reduced to their type and stack frames: their messages
+(which often echo input data) are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+REDACTED = "<redacted>"
+
+# Codice fiscale (incl. omocodia letters), e-mail addresses, long digit runs (phone, card numbers).
+_SCRUB = re.compile(
+    r"\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b"
+    r"|[\w.+-]+@[\w-]+\.[\w.-]+"
+    r"|\b\d{7,}\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Safe:
+    """A log argument declared free of health data by the caller (ids of ours, counts, states)."""
+
+    value: object
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def safe(value: object) -> Safe:
+    """Mark ``value`` as loggable. Use only for values that can never hold health data."""
+    return Safe(value)
+
+
+def scrub(text: str) -> str:
+    """Replace codice fiscale-like tokens, e-mails and long digit runs with ``<redacted>``."""
+    return _SCRUB.sub(REDACTED, text)
+
+
+def format_exception_redacted(
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> str:
+    """A traceback with frames (file, line, function) and exception types, without messages."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    current = exc
+    chain: list[BaseException] = []
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    if not chain and exc_type is not None:
+        lines.append(f"{exc_type.__module__}.{exc_type.__qualname__}: {REDACTED}")
+    for link in reversed(chain):
+        frames = traceback.extract_tb(link.__traceback__ if link is not exc else tb)
+        lines.append("Traceback (most recent call last):")
+        for fr in frames:
+            lines.append(f'  File "{fr.filename}", line {fr.lineno}, in {fr.name}')
+        t = type(link)
+        lines.append(f"{t.__module__}.{t.__qualname__}: {REDACTED}")
+    return "\n".join(lines)
+
+
+class HealthDataFilter(logging.Filter):
+    """Redact a record in place before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            if isinstance(record.args, dict):
+                record.args = {
+                    k: (v if isinstance(v, Safe) else REDACTED) for k, v in record.args.items()
+                }
+            else:
+                record.args = tuple(a if isinstance(a, Safe) else REDACTED for a in args)
+        record.msg = scrub(str(record.msg))
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = format_exception_redacted(*record.exc_info)
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        return True
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
+
+
+def configure_logging(
+    log_dir: Path, *, level: str = "INFO", max_bytes: int = 5_000_000, backups: int = 5
+) -> logging.Handler:
+    """Install the rotating file log ``workstation.log`` with the health-data filter.
+
+    The filter sits on the handler, so records of every library logger pass through it.
+    Returns the handler so callers (tests, shutdown) can remove it.
+    """
+    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handler = logging.handlers.RotatingFileHandler(
+        log_dir / "workstation.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    )
+    handler.addFilter(HealthDataFilter())
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler

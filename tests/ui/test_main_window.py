@@ -1,0 +1,97 @@
+"""The real main window, started through the users' entry point, driven by keyboard only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QWidget,
+)
+
+from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
+from ui.entry import GuiSession, launch
+
+
+@pytest.fixture
+def session(qtbot):
+    s = launch(["--demo", "--language", "en"])
+    qtbot.waitExposed(s.window)
+    yield s
+    s.close()
+
+
+def _controls(root: QWidget) -> list[QWidget]:
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QListWidget, QProgressBar)
+    # Qt-internal children (the line edit inside a spin box) are named "qt_*" and inherit the name.
+    return [
+        w
+        for w in root.findChildren(QWidget)
+        if isinstance(w, kinds) and not w.objectName().startswith("qt_")
+    ]
+
+
+def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
+    session: GuiSession, qtbot, tmp_path: Path
+) -> None:
+    w = session.window
+    w.activateWindow()
+    assert w.windowTitle() == "Telemedicine workstation - DEMO"
+
+    # Ctrl+1..8 reach every area.
+    for i, page in enumerate(w.pages):
+        QTest.keyClick(w, Qt.Key(Qt.Key.Key_1.value + i), Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda page=page: w.current_area() == page.AREA, timeout=2000)
+    # Arrow keys in the navigation list too.
+    w.nav.setFocus()
+    QTest.keyClick(w.nav, Qt.Key.Key_Home)
+    assert w.current_area() == "agenda"
+    QTest.keyClick(w.nav, Qt.Key.Key_Down)
+    assert w.current_area() == "patient"
+    QTest.keyClick(w.nav, Qt.Key.Key_End)
+    assert w.current_area() == "settings"
+
+    # Every control has an accessible name.
+    unnamed = [c.objectName() or type(c).__name__ for c in _controls(w) if not c.accessibleName()]
+    assert unnamed == []
+
+    # Switch to Italian from the Settings page, by keyboard.
+    settings = w.pages[-1]
+    settings.language.setFocus()
+    assert settings.selected_language() == "en"
+    QTest.keyClick(settings.language, Qt.Key.Key_Up)  # "English" -> "Italiano"
+    assert settings.selected_language() == "it"
+    settings.apply_button.setFocus()
+    QTest.keyClick(settings.apply_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(
+        lambda: w.windowTitle() == "Postazione di telemedicina - DIMOSTRAZIONE", timeout=5000
+    )
+    assert w.nav.item(2).text().startswith("Telemonitoraggio")
+    assert settings.apply_button.text() == "&Applica"
+    assert session.workstation.settings.language == "it"
+    assert '"language": "it"' in session.workstation.paths.settings_file.read_text()
+
+    # Status bar reflects core events, in Italian.
+    session.workstation.bus.publish(BackendConnectionDidChange(ConnectionState.ONLINE))
+    session.workstation.bus.publish(SyncQueueDidChange(pending=7))
+    qtbot.waitUntil(lambda: w.queue_label.text() == "Da inviare: 7", timeout=3000)
+    assert w.connection_label.text() == "In linea"
+
+    shot = tmp_path / "main_window_it.png"
+    assert w.grab().save(str(shot))
+    assert shot.stat().st_size > 5_000
+
+    # And back to English.
+    QTest.keyClick(settings.language, Qt.Key.Key_Down)  # -> "English"
+    QTest.keyClick(settings.apply_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.windowTitle() == "Telemedicine workstation - DEMO", timeout=5000)
+    assert w.nav.item(2).text().startswith("Telemonitoring")
+    assert w.queue_label.text() == "To send: 7"

@@ -1,0 +1,148 @@
+"""The main window: navigation among the areas, a status bar with connection and sync queue."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
+from ui.context import UiContext
+from ui.pages.base import Page
+from ui.pages.placeholder import (
+    AgendaPage,
+    CallsPage,
+    DevicesPage,
+    PatientPage,
+    TeleconsultsPage,
+    TelemonitoringPage,
+)
+from ui.pages.settings import SettingsPage
+from ui.pages.sync import SyncPage
+
+PAGE_TYPES: tuple[type[Page], ...] = (
+    AgendaPage,
+    PatientPage,
+    TelemonitoringPage,
+    DevicesPage,
+    CallsPage,
+    TeleconsultsPage,
+    SyncPage,
+    SettingsPage,
+)
+
+
+class MainWindow(QMainWindow):
+    """Areas on the left (Ctrl+1..8 or arrow keys), content on the right."""
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("areaNavigation")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget(central)
+        self.pages: list[Page] = []
+        for page_type in PAGE_TYPES:
+            page = page_type(ctx, self.stack)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, page.AREA)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self._shortcuts = []
+        for i in range(len(self.pages)):
+            sc = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            sc.activated.connect(lambda i=i: self.show_area_index(i))
+            self._shortcuts.append(sc)
+        self.connection_label = QLabel(self)
+        self.connection_label.setObjectName("connectionState")
+        self.queue_label = QLabel(self)
+        self.queue_label.setObjectName("syncQueueDepth")
+        self.statusBar().addPermanentWidget(self.connection_label)
+        self.statusBar().addPermanentWidget(self.queue_label)
+        self._state = ConnectionState.OFFLINE
+        self._pending = 0
+        ctx.bridge.on(BackendConnectionDidChange, self._on_connection)
+        ctx.bridge.on(SyncQueueDidChange, self._on_queue)
+        ctx.bridge.error_occurred.connect(self._present_error)
+        self.resize(1100, 720)
+        self.retranslate()
+        self.nav.setFocus()
+
+    # -- navigation ---------------------------------------------------------------------------
+    def show_area_index(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+        self.pages[index].setFocus()
+
+    def show_area(self, area: str) -> None:
+        for i, page in enumerate(self.pages):
+            if page.AREA == area:
+                self.show_area_index(i)
+                return
+        raise KeyError(area)
+
+    def current_area(self) -> str:
+        return self.pages[self.stack.currentIndex()].AREA
+
+    # -- status -------------------------------------------------------------------------------
+    def _on_connection(self, event: BackendConnectionDidChange) -> None:
+        self._state = event.state
+        self._render_status()
+
+    def _on_queue(self, event: SyncQueueDidChange) -> None:
+        self._pending = event.pending
+        self._render_status()
+
+    def _render_status(self) -> None:
+        text = {
+            ConnectionState.ONLINE: self.tr("Online"),
+            ConnectionState.CONNECTING: self.tr("Connecting..."),
+            ConnectionState.OFFLINE: self.tr("Offline"),
+        }[self._state]
+        self.connection_label.setText(text)
+        self.connection_label.setAccessibleName(self.tr("Connection: %1").replace("%1", text))
+        queue = self.tr("To send: %1").replace("%1", str(self._pending))
+        self.queue_label.setText(queue)
+        self.queue_label.setAccessibleName(queue)
+
+    def _present_error(self, operation: str, error: BaseException) -> None:
+        """The one error presenter for operations without their own error handling."""
+        QMessageBox.warning(
+            self,
+            self.tr("Operation failed"),
+            self.tr("%1 did not complete: %2").replace("%1", operation).replace("%2", str(error)),
+        )
+
+    # -- language -----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        demo = self.tr(" - DEMO") if self.ctx.workstation.settings.demo else ""
+        self.setWindowTitle(self.tr("Telemedicine workstation") + demo)
+        self.nav.setAccessibleName(self.tr("Areas"))
+        self.nav.setAccessibleDescription(self.tr("Use the arrow keys or Ctrl+1 to Ctrl+8"))
+        for i, page in enumerate(self.pages):
+            item = self.nav.item(i)
+            item.setText(f"{page.title()}\tCtrl+{i + 1}")
+            item.setToolTip(page.title())
+        self._render_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
