@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
     # -- status -------------------------------------------------------------------------------
     def _on_connection(self, event: BackendConnectionDidChange) -> None:
         self._state = event.state
+        self.connection_label.setToolTip(event.detail)
         self._render_status()
 
     def _on_queue(self, event: SyncQueueDidChange) -> None:
