@@ -73,7 +73,8 @@ def create_app(config: SimConfig) -> web.Application:
 
 def _seed_if_new(store: FhirStore) -> None:
     """Load demo data once per database (DB thread)."""
-    if store.kv_get_sync(_SEED_MARKER) is not None:
+    # An existing database is never reseeded, even if it was created without a seed.
+    if store.kv_get_sync(_SEED_MARKER) is not None or store.count_sync() > 0:
         return
     from .seed import build_demo_seed
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -79,6 +79,11 @@ class SearchParam:
     paths: tuple[str, ...]
     target: str | None = None
 
+    @property
+    def split_paths(self) -> tuple[tuple[str, ...], ...]:
+        """``paths`` split at dots."""
+        return tuple(tuple(path.split(".")) for path in self.paths)
+
 
 def normalize_string(text: str) -> str:
     """Case-fold and strip accents, for FHIR string search ("starts with", case/accent-insensitive)."""
@@ -94,7 +99,7 @@ def parse_reference(reference: str) -> tuple[str, str] | None:
     return match.group(1), match.group(2)
 
 
-def _walk(node: Any, parts: list[str]) -> Iterator[Any]:
+def _walk(node: Any, parts: tuple[str, ...]) -> Iterator[Any]:
     if isinstance(node, list):
         for item in node:
             yield from _walk(item, parts)
@@ -107,9 +112,15 @@ def _walk(node: Any, parts: list[str]) -> Iterator[Any]:
         yield from _walk(node.get(parts[0]), parts[1:])
 
 
-def _values(resource: Json, paths: Iterable[str]) -> Iterator[Any]:
-    for path in paths:
-        yield from _walk(resource, path.split("."))
+def _values(resource: Json, paths: Iterable[tuple[str, ...]]) -> Iterator[Any]:
+    for parts in paths:
+        first = resource.get(parts[0])
+        if first is None:
+            continue
+        if len(parts) == 1 and not isinstance(first, list):
+            yield first
+        else:
+            yield from _walk(first, parts[1:])
 
 
 def _token_entries(name: str, value: Any) -> Iterator[IndexEntry]:
@@ -169,7 +180,7 @@ def _date_entries(name: str, value: Any) -> Iterator[IndexEntry]:
 
 
 def _entries(param: SearchParam, resource: Json) -> Iterator[IndexEntry]:
-    for value in _values(resource, param.paths):
+    for value in _values(resource, _SPLIT[param]):
         if param.kind == "token":
             yield from _token_entries(param.name, value)
         elif param.kind == "uri":
@@ -414,8 +425,9 @@ def _build() -> dict[str, dict[str, SearchParam]]:
 
 
 SEARCH_PARAMS: dict[str, dict[str, SearchParam]] = _build()
-
-Extractor = Callable[[Json], list[IndexEntry]]
+_SPLIT: dict[SearchParam, tuple[tuple[str, ...], ...]] = {
+    param: param.split_paths for table in SEARCH_PARAMS.values() for param in table.values()
+}
 
 
 def extract_index(rtype: str, resource: Json) -> list[IndexEntry]:

@@ -73,12 +73,14 @@ CREATE TABLE IF NOT EXISTS sp (
     lo INTEGER,
     hi INTEGER
 );
-CREATE INDEX IF NOT EXISTS sp_value ON sp (rtype, param, value);
-CREATE INDEX IF NOT EXISTS sp_owner ON sp (rtype, rid);
-CREATE INDEX IF NOT EXISTS sp_date ON sp (rtype, param, lo);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS sp_value ON sp (rtype, param, value)",
+    "CREATE INDEX IF NOT EXISTS sp_owner ON sp (rtype, rid)",
+    "CREATE INDEX IF NOT EXISTS sp_date ON sp (rtype, param, lo)",
+)
 _CONTROL_PARAMS = {
     "_count",
     "_offset",
@@ -195,6 +197,8 @@ class FhirStore:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
+        for statement in _INDEXES:
+            conn.execute(statement)
         row = conn.execute("SELECT MAX(last_updated_us) FROM resource").fetchone()
         self._last_ts_us = int(row[0] or 0)
         self._conn = conn
@@ -257,15 +261,18 @@ class FhirStore:
         content = json.dumps(stamped, separators=(",", ":"), ensure_ascii=False)
         index = extract_index(rtype, stamped)
         db = self._db
+        if version > 1:
+            # Keep the superseded version for vread; the current one lives in `resource`.
+            db.execute(
+                "INSERT OR REPLACE INTO history SELECT rtype, rid, version, last_updated_us, "
+                "content FROM resource WHERE rtype = ? AND rid = ?",
+                (rtype, rid),
+            )
         db.execute(
             "INSERT INTO resource (rtype, rid, version, last_updated_us, content) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (rtype, rid) DO UPDATE SET "
             "version = excluded.version, last_updated_us = excluded.last_updated_us, "
             "content = excluded.content",
-            (rtype, rid, version, ts, content),
-        )
-        db.execute(
-            "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?)",
             (rtype, rid, version, ts, content),
         )
         if version > 1:
@@ -277,15 +284,52 @@ class FhirStore:
         return Stored(rtype, rid, version, ts, content)
 
     def bulk_load_sync(self, resources: list[Json], *, marker: str) -> None:
-        """Insert pre-validated resources (seed data) in one transaction and set ``marker`` (DB thread).
+        """Insert new pre-validated resources (seed data) in one transaction, set ``marker`` (DB thread).
 
-        Resources must carry ids; nothing is validated here (the seed is
-        validated by the unit tests).
+        Resources must carry ids not yet stored; nothing is validated here (the
+        seed is validated by the unit tests). Search indexes are rebuilt once at
+        the end, which keeps first start-up fast.
         """
         with self._atomic():
+            assert self._tx_ts_us is not None
+            ts = self._tx_ts_us
+            stamp = format_instant(ts)
+            rows: list[tuple[str, str, int, int, str]] = []
+            index_rows: list[tuple[Any, ...]] = []
             for resource in resources:
-                self._write(resource["resourceType"], resource["id"], resource, 1)
-            self._db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?)", (marker, "done"))
+                rtype, rid = resource["resourceType"], resource["id"]
+                meta = dict(resource.get("meta") or {})
+                meta["versionId"] = "1"
+                meta["lastUpdated"] = stamp
+                body = {
+                    k: v for k, v in resource.items() if k not in ("resourceType", "id", "meta")
+                }
+                stamped: Json = {"resourceType": rtype, "id": rid, "meta": meta, **body}
+                rows.append(
+                    (
+                        rtype,
+                        rid,
+                        1,
+                        ts,
+                        json.dumps(stamped, separators=(",", ":"), ensure_ascii=False),
+                    )
+                )
+                index_rows.extend((rtype, rid, *entry) for entry in extract_index(rtype, stamped))
+            db = self._db
+            for name in ("sp_value", "sp_owner", "sp_date"):
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+            db.executemany(
+                "INSERT INTO resource (rtype, rid, version, last_updated_us, content) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.executemany(
+                "INSERT INTO sp (rtype, rid, param, system, value, lo, hi) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                index_rows,
+            )
+            for statement in _INDEXES:
+                db.execute(statement)
+            db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?)", (marker, "done"))
 
     def _create(self, rtype: str, resource: Json, if_none_exist: str | None) -> tuple[int, Stored]:
         if if_none_exist is not None:
@@ -408,6 +452,9 @@ class FhirStore:
         Raises:
             FhirError: 404 if that version does not exist.
         """
+        current = self._get(rtype, rid)
+        if current is not None and str(current.version) == version:
+            return current
         row = self._db.execute(
             "SELECT rtype, rid, version, last_updated_us, content FROM history "
             "WHERE rtype = ? AND rid = ? AND version = ?",
