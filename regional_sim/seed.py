@@ -151,6 +151,7 @@ _PROGRAMMES: dict[str, tuple[str, list[_Param]]] = {
         "Telemonitoraggio scompenso cardiaco",
         [
             _param("sbp", _SBP, (40, 300), (95, 135), (90, 150), (80, 170)),
+            _param("dbp", _DBP, (20, 200), (55, 85), (50, 95), (45, 105)),
             _param("hr", _HR, (20, 250), (55, 90), (50, 105), (40, 120)),
             _param("weight", _WEIGHT, (20, 300), (40, 150), (None, None), (None, None)),
             _param("spo2", _SPO2, (50, 100), (94, 100), (92, None), (88, None)),
@@ -221,6 +222,15 @@ def _local(day: dt.date, hour: int, minute: int) -> str:
 
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _codings(param: _Param) -> list[Json]:
+    codings = [_code(LOINC, param.loinc, param.loinc_display)]
+    if param.key == "spo2":
+        # The FHIR vital-signs profile requires 2708-6 next to the pulse-oximetry code.
+        codings.append(_code(LOINC, "2708-6", "Oxygen saturation in Arterial blood"))
+    codings.append(_code(MDC, param.mdc, param.mdc_display))
+    return codings
 
 
 def _quantity(value: float, unit: str) -> Json:
@@ -475,12 +485,7 @@ def _observation_definition(programme: str, param: _Param) -> Json:
             }
         ],
         "category": [{"coding": [_code(OBS_CATEGORY, category, category)]}],
-        "code": {
-            "coding": [
-                _code(LOINC, param.loinc, param.loinc_display),
-                _code(MDC, param.mdc, param.mdc_display),
-            ]
-        },
+        "code": {"coding": _codings(param)},
         "permittedDataType": ["Quantity"],
         "quantitativeDetails": {
             "unit": {"coding": [_code(UCUM, unit, unit)]},
@@ -572,12 +577,7 @@ def _observation(
         "identifier": [{"system": OBS_ID_SYSTEM, "value": f"urn:uuid:{_uuid(rng)}"}],
         "status": "final",
         "category": [{"coding": [_code(OBS_CATEGORY, category, category)]}],
-        "code": {
-            "coding": [
-                _code(LOINC, param.loinc, param.loinc_display),
-                _code(MDC, param.mdc, param.mdc_display),
-            ]
-        },
+        "code": {"coding": _codings(param)},
         "subject": {"reference": f"Patient/{patient}"},
         "effectiveDateTime": when,
         "performer": [{"reference": f"Patient/{patient}"}],
