@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="demo mode: bundled reference backend, virtual devices, demo patients",
     )
     parser.add_argument("--language", choices=LANGUAGES, help="user interface language")
+    # For installer smoke tests and the start-up benchmark: report when the window is shown,
+    # then quit after this many seconds.
+    parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help="open the workstation window (default)")
     for module in discover():

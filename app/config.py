@@ -67,6 +67,7 @@ class Settings:
     auto_lock_s: int = 300
     ca_bundle: str | None = None
     log_level: str = "INFO"
+    update_url: str | None = None
 
     def replace(self, **changes: Any) -> Settings:
         new = dataclasses.replace(self, **changes)

@@ -109,6 +109,17 @@ def _launch(args: argparse.Namespace) -> GuiSession:
     return GuiSession(qt_app, workstation, bridge, translations, window, cleanups)
 
 
+def _report_shown_and_quit(session: GuiSession, quit_after_s: float) -> None:
+    """Print one line once the event loop runs with the window shown, then quit later.
+
+    The start-up benchmark and installer smoke tests time this line from the parent process.
+    """
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: print("telemed-workstation: main window shown", flush=True))
+    QTimer.singleShot(int(quit_after_s * 1000), session.qt_app.quit)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point."""
     parser = build_parser()
@@ -124,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"telemed-workstation: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    if args.quit_after is not None:
+        _report_shown_and_quit(session, args.quit_after)
     try:
         return int(session.qt_app.exec())
     finally:

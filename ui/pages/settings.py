@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings
+from app.services.updates import UpdateInfo, check_for_update
 from ui.context import UiContext
 from ui.pages.base import Page
 
@@ -47,9 +49,21 @@ class SettingsPage(Page):
         self.apply_button.setObjectName("applySettings")
         self.apply_button.clicked.connect(self.apply)
         self.status = QLabel(self)
+        self.update_button = QPushButton(self)
+        self.update_button.setObjectName("checkUpdates")
+        self.update_button.clicked.connect(self.check_updates)
+        self.download_button = QPushButton(self)
+        self.download_button.setObjectName("openDownload")
+        self.download_button.setVisible(False)
+        self.download_button.clicked.connect(self._open_download)
+        self.update_status = QLabel(self)
+        self._download_url = ""
         self.layout_.addLayout(form)
         self.layout_.addWidget(self.apply_button)
         self.layout_.addWidget(self.status)
+        self.layout_.addWidget(self.update_button)
+        self.layout_.addWidget(self.update_status)
+        self.layout_.addWidget(self.download_button)
         self.layout_.addStretch(1)
         self._load(ctx.workstation.settings)
         self.retranslate()
@@ -75,6 +89,11 @@ class SettingsPage(Page):
         self.apply_button.setText(self.tr("&Apply"))
         self.apply_button.setAccessibleName(self.tr("Apply settings"))
         self.status.setAccessibleName(self.tr("Settings status"))
+        self.update_button.setText(self.tr("Check for &updates"))
+        self.update_button.setAccessibleName(self.tr("Check for updates"))
+        self.download_button.setText(self.tr("Open the &download page"))
+        self.download_button.setAccessibleName(self.tr("Open the download page in the browser"))
+        self.update_status.setAccessibleName(self.tr("Update status"))
 
     def selected_language(self) -> str:
         return self._CODES[self.language.currentIndex()]
@@ -110,3 +129,40 @@ class SettingsPage(Page):
     def _failed(self, error: BaseException) -> None:
         self.apply_button.setEnabled(True)
         self.status.setText(self.tr("Settings not saved: %1").replace("%1", str(error)))
+
+    def check_updates(self) -> None:
+        """Ask the configured feed; never downloads or installs anything by itself."""
+        url = self.ctx.workstation.settings.update_url
+        if not url:
+            self.update_status.setText(self.tr("No update address is configured."))
+            return
+        self.update_button.setEnabled(False)
+        self.update_status.setText(self.tr("Checking..."))
+        self.ctx.bridge.submit(
+            check_for_update(url, ca_bundle=self.ctx.workstation.settings.ca_bundle),
+            name="update check",
+            on_success=self._update_checked,
+            on_error=self._update_failed,
+        )
+
+    def _update_checked(self, info: UpdateInfo) -> None:
+        self.update_button.setEnabled(True)
+        if info.available:
+            self._download_url = info.url
+            self.update_status.setText(
+                self.tr("Version %1 is available (this is %2).")
+                .replace("%1", info.latest)
+                .replace("%2", info.current)
+            )
+            self.download_button.setVisible(True)
+        else:
+            self.update_status.setText(self.tr("This is the latest version."))
+            self.download_button.setVisible(False)
+
+    def _update_failed(self, error: BaseException) -> None:
+        self.update_button.setEnabled(True)
+        self.update_status.setText(self.tr("Update check failed: %1").replace("%1", str(error)))
+
+    def _open_download(self) -> None:
+        if self._download_url:
+            QDesktopServices.openUrl(QUrl(self._download_url))
