@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS sp_value ON sp (rtype, param, value)",
-    "CREATE INDEX IF NOT EXISTS sp_owner ON sp (rtype, rid)",
+    "CREATE INDEX IF NOT EXISTS sp_owner_param ON sp (rtype, rid, param)",
     "CREATE INDEX IF NOT EXISTS sp_date ON sp (rtype, param, lo)",
 )
 _CONTROL_PARAMS = {
@@ -316,7 +316,7 @@ class FhirStore:
                 )
                 index_rows.extend((rtype, rid, *entry) for entry in extract_index(rtype, stamped))
             db = self._db
-            for name in ("sp_value", "sp_owner", "sp_date"):
+            for name in ("sp_value", "sp_owner_param", "sp_date"):
                 db.execute(f"DROP INDEX IF EXISTS {name}")
             db.executemany(
                 "INSERT INTO resource (rtype, rid, version, last_updated_us, content) "
@@ -495,9 +495,9 @@ class FhirStore:
                 continue
             param = self._param_def(rtype, name)
             if modifier == "missing":
-                exists = "EXISTS (SELECT 1 FROM sp s WHERE s.rtype = r.rtype AND s.rid = r.rid AND s.param = ?)"
-                clauses.append(("NOT " if raw == "true" else "") + exists)
-                args.append(name)
+                subquery = "r.rid IN (SELECT s.rid FROM sp s WHERE s.rtype = ? AND s.param = ?)"
+                clauses.append(("NOT " if raw == "true" else "") + subquery)
+                args.extend([rtype, name])
                 continue
             ors, ors_args = [], []
             for value in values:
@@ -505,14 +505,15 @@ class FhirStore:
                 ors.append(sql)
                 ors_args.extend(sql_args)
             negate = modifier == "not" and param.kind == "token"
+            # Uncorrelated IN-subqueries let SQLite probe the (rtype, param, value)
+            # index once instead of re-scanning it for every candidate row.
             clauses.append(
                 ("NOT " if negate else "")
-                + "EXISTS (SELECT 1 FROM sp s WHERE s.rtype = r.rtype AND s.rid = r.rid "
-                + "AND s.param = ? AND ("
+                + "r.rid IN (SELECT s.rid FROM sp s WHERE s.rtype = ? AND s.param = ? AND ("
                 + " OR ".join(ors)
                 + "))"
             )
-            args.append(name)
+            args.extend([rtype, name])
             args.extend(ors_args)
         return clauses, args
 
