@@ -34,7 +34,7 @@
         <translation>Teleconsulti</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="25" />
+        <location filename="../../ui/pages/settings.py" line="26" />
         <source>Settings</source>
         <translation>Impostazioni</translation>
     </message>
@@ -42,6 +42,59 @@
         <location filename="../../ui/pages/sync.py" line="15" />
         <source>Sync status</source>
         <translation>Sincronizzazione</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPanel</name>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="52" />
+        <source>Diagnostics for the help desk (no patient data)</source>
+        <translation>Diagnostica per l'assistenza (nessun dato del paziente)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="53" />
+        <source>&amp;Run diagnostics</source>
+        <translation>&amp;Esegui la diagnostica</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="54" />
+        <source>Run diagnostics</source>
+        <translation>Esegui la diagnostica</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="55" />
+        <source>&amp;Export bundle...</source>
+        <translation>Esp&amp;orta il pacchetto...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="56" />
+        <source>Export the diagnostic bundle</source>
+        <translation>Esporta il pacchetto diagnostico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="57" />
+        <source>Diagnostic report</source>
+        <translation>Rapporto diagnostico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="66" />
+        <source>Running the checks...</source>
+        <translation>Verifiche in corso...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="82" />
+        <source>Diagnostics failed: %1</source>
+        <translation>Diagnostica non riuscita: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="90" />
+        <source>Export diagnostic bundle</source>
+        <translation>Esporta il pacchetto diagnostico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostics_panel.py" line="111" />
+        <source>Bundle written to %1</source>
+        <translation>Pacchetto scritto in %1</translation>
     </message>
 </context>
 <context>
@@ -138,112 +191,112 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="81" />
+        <location filename="../../ui/pages/settings.py" line="83" />
         <source>&amp;Language</source>
         <translation>&amp;Lingua</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="82" />
+        <location filename="../../ui/pages/settings.py" line="84" />
         <source>Same as the system</source>
         <translation>Come il sistema</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="84" />
+        <location filename="../../ui/pages/settings.py" line="86" />
         <source>Language</source>
         <translation>Lingua</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="85" />
+        <location filename="../../ui/pages/settings.py" line="87" />
         <source>Auto-&amp;lock after (minutes)</source>
         <translation>&amp;Blocco automatico dopo (minuti)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="86" />
+        <location filename="../../ui/pages/settings.py" line="88" />
         <source>Auto-lock after minutes of inactivity</source>
         <translation>Blocco automatico dopo minuti di inattività</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="87" />
+        <location filename="../../ui/pages/settings.py" line="89" />
         <source>Regional &amp;backend</source>
         <translation>&amp;Servizio regionale</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="88" />
+        <location filename="../../ui/pages/settings.py" line="90" />
         <source>Regional backend address</source>
         <translation>Indirizzo del servizio regionale</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="89" />
+        <location filename="../../ui/pages/settings.py" line="91" />
         <source>&amp;Apply</source>
         <translation>&amp;Applica</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="90" />
+        <location filename="../../ui/pages/settings.py" line="92" />
         <source>Apply settings</source>
         <translation>Applica le impostazioni</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="91" />
+        <location filename="../../ui/pages/settings.py" line="93" />
         <source>Settings status</source>
         <translation>Stato delle impostazioni</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="92" />
+        <location filename="../../ui/pages/settings.py" line="94" />
         <source>Check for &amp;updates</source>
         <translation>Verifica &amp;aggiornamenti</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="93" />
+        <location filename="../../ui/pages/settings.py" line="95" />
         <source>Check for updates</source>
         <translation>Verifica aggiornamenti</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="94" />
+        <location filename="../../ui/pages/settings.py" line="96" />
         <source>Open the &amp;download page</source>
         <translation>Apri la pagina di &amp;download</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="95" />
+        <location filename="../../ui/pages/settings.py" line="97" />
         <source>Open the download page in the browser</source>
         <translation>Apri la pagina di download nel browser</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="96" />
+        <location filename="../../ui/pages/settings.py" line="98" />
         <source>Update status</source>
         <translation>Stato degli aggiornamenti</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="127" />
+        <location filename="../../ui/pages/settings.py" line="129" />
         <source>Settings saved.</source>
         <translation>Impostazioni salvate.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="131" />
+        <location filename="../../ui/pages/settings.py" line="133" />
         <source>Settings not saved: %1</source>
         <translation>Impostazioni non salvate: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="137" />
+        <location filename="../../ui/pages/settings.py" line="139" />
         <source>No update address is configured.</source>
         <translation>Nessun indirizzo per gli aggiornamenti è configurato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="140" />
+        <location filename="../../ui/pages/settings.py" line="142" />
         <source>Checking...</source>
         <translation>Verifica in corso...</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="153" />
+        <location filename="../../ui/pages/settings.py" line="155" />
         <source>Version %1 is available (this is %2).</source>
         <translation>È disponibile la versione %1 (questa è la %2).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="159" />
+        <location filename="../../ui/pages/settings.py" line="161" />
         <source>This is the latest version.</source>
         <translation>Questa è la versione più recente.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="164" />
+        <location filename="../../ui/pages/settings.py" line="166" />
         <source>Update check failed: %1</source>
         <translation>Verifica degli aggiornamenti non riuscita: %1</translation>
     </message>

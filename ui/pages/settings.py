@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.config import Settings
 from app.services.updates import UpdateInfo, check_for_update
 from ui.context import UiContext
+from ui.diagnostics_panel import DiagnosticsPanel
 from ui.pages.base import Page
 
 
@@ -64,7 +65,8 @@ class SettingsPage(Page):
         self.layout_.addWidget(self.update_button)
         self.layout_.addWidget(self.update_status)
         self.layout_.addWidget(self.download_button)
-        self.layout_.addStretch(1)
+        self.diagnostics = DiagnosticsPanel(ctx, self)
+        self.layout_.addWidget(self.diagnostics, 1)
         self._load(ctx.workstation.settings)
         self.retranslate()
 
