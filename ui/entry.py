@@ -116,7 +116,13 @@ def _report_shown_and_quit(session: GuiSession, quit_after_s: float) -> None:
     """
     from PySide6.QtCore import QTimer
 
+    from app.events import BackendConnectionDidChange
+
     QTimer.singleShot(0, lambda: print("telemed-workstation: main window shown", flush=True))
+    session.bridge.on(
+        BackendConnectionDidChange,
+        lambda e: print(f"telemed-workstation: backend {e.state.value}", flush=True),
+    )
     QTimer.singleShot(int(quit_after_s * 1000), session.qt_app.quit)
 
 

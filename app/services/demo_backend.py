@@ -55,13 +55,18 @@ class DemoBackend:
             raise DemoBackendError("demo backend not started")
         return f"{self.base_url}/fhir"
 
+    def _program(self) -> list[str]:
+        """``python -m regional_sim``, or the ``regional-sim`` executable beside a bundle's."""
+        if getattr(sys, "frozen", False):
+            exe = "regional-sim.exe" if sys.platform == "win32" else "regional-sim"
+            return [str(Path(sys.executable).with_name(exe))]
+        return [self._python, "-m", "regional_sim"]
+
     async def start(self) -> str:
         """Start the child and return its base URL; raises :class:`DemoBackendError`."""
         self._db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._proc = await asyncio.create_subprocess_exec(
-            self._python,
-            "-m",
-            "regional_sim",
+            *self._program(),
             "--host",
             "127.0.0.1",
             "--port",

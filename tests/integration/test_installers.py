@@ -100,6 +100,8 @@ def test_deb_builds_installs_into_a_clean_root_and_starts(tmp_path: Path) -> Non
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "telemed-workstation: main window shown" in run.stdout
+    # Demo mode started the bundle's own reference backend and went online.
+    assert "telemed-workstation: backend online" in run.stdout, run.stdout
     version = _run([str(exe), "--version"], env=env)
     assert version.stdout.startswith("telemed-workstation ")
 
