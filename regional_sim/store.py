@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -96,7 +97,6 @@ _CONTROL_PARAMS = {
     "_elements",
 }
 _DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
-_STATUS_TEXT = {200: "200 OK", 201: "201 Created"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,41 @@ def _without_meta_stamps(resource: Json) -> Json:
     else:
         copy.pop("meta", None)
     return copy
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _unresolved_urn(node: Any, path: str) -> str | None:
+    """Return the path of the first ``reference`` still pointing at a ``urn:uuid:``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "reference" and isinstance(value, str) and value.startswith("urn:uuid:"):
+                return f"{path}.reference"
+            found = _unresolved_urn(value, f"{path}.{key}")
+            if found:
+                return found
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found = _unresolved_urn(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def check_no_urn_references(resource: Json, where: str) -> None:
+    """Reject references to ``urn:uuid:`` that no Bundle entry resolved (pure).
+
+    Raises:
+        FhirError: 400 ``processing`` with the offending element's path.
+    """
+    found = _unresolved_urn(resource, where)
+    if found:
+        raise FhirError(400, "processing", "unresolved urn:uuid reference", expression=[found])
 
 
 def _rewrite(node: Any, mapping: dict[str, str]) -> Any:
@@ -395,6 +430,7 @@ class FhirStore:
             FhirError: 400 invalid resource, 412 ambiguous conditional match.
         """
         validate_resource(resource, expected_type=rtype, strict_codice_fiscale=self._strict_cf)
+        check_no_urn_references(resource, rtype)
         with self._atomic():
             return self._create(rtype, resource, if_none_exist)
 
@@ -410,6 +446,7 @@ class FhirStore:
             FhirError: 400 invalid resource or id mismatch, 412 version conflict.
         """
         validate_resource(resource, expected_type=rtype, strict_codice_fiscale=self._strict_cf)
+        check_no_urn_references(resource, rtype)
         with self._atomic():
             return self._update(rtype, rid, resource, if_match)
 
@@ -422,6 +459,7 @@ class FhirStore:
             FhirError: 400 invalid resource, 412 multiple matches or version conflict.
         """
         validate_resource(resource, expected_type=rtype, strict_codice_fiscale=self._strict_cf)
+        check_no_urn_references(resource, rtype)
         with self._atomic():
             return self._conditional_update(rtype, query, resource, if_match)
 
@@ -594,9 +632,12 @@ class FhirStore:
                 parts.append("r.rid" + direction)
             else:
                 param = self._param_def(rtype, name)
-                if param.kind != "date":
+                if param.kind == "reference":
                     raise FhirError(400, "not-supported", f"_sort by {name} is not supported")
-                agg = "MAX(s.hi)" if desc else "MIN(s.lo)"
+                if param.kind == "date":
+                    agg = "MAX(s.hi)" if desc else "MIN(s.lo)"
+                else:
+                    agg = "MAX(s.value)" if desc else "MIN(s.value)"
                 parts.append(
                     f"(SELECT {agg} FROM sp s WHERE s.rtype = r.rtype AND s.rid = r.rid "
                     f"AND s.param = ?){direction}"
@@ -847,7 +888,7 @@ class FhirStore:
             "fullUrl": f"{base}/{stored.rtype}/{stored.rid}",
             "resource": stored.resource(),
             "response": {
-                "status": _STATUS_TEXT.get(status, str(status)),
+                "status": _status_text(status),
                 "location": stored.location,
                 "etag": stored.etag,
                 "lastModified": format_instant(stored.last_updated_us),
@@ -938,6 +979,7 @@ class FhirStore:
                 method, _url, rtype, _full_url, request = parsed[i]
                 rid, marker = plans[i]
                 resource = _rewrite(resources[i], mapping)
+                check_no_urn_references(resource, f"Bundle.entry[{i}].resource")
                 try:
                     if method == "POST":
                         if marker == "existing":
@@ -990,6 +1032,7 @@ class FhirStore:
         if method == "GET":
             return self._get_entry(url, base)
         resource = self._entry_resource(i, entry, rtype)
+        check_no_urn_references(resource, f"Bundle.entry[{i}].resource")
         if method == "POST":
             if url != rtype:
                 raise FhirError(400, "invalid", "POST url must be the resource type")
