@@ -72,10 +72,14 @@ def create_app(config: SimConfig) -> web.Application:
 
 
 def _seed_if_new(store: FhirStore) -> None:
-    """Load demo data once per database (DB thread)."""
-    # An existing database is never reseeded, even if it was created without a seed.
-    if store.kv_get_sync(_SEED_MARKER) is not None or store.count_sync() > 0:
-        return
-    from .seed import build_demo_seed
+    """Load demo data once per database; add today's worklist on later days (DB thread)."""
+    from .seed import build_demo_seed, build_todays_appointments, italian_today
 
+    if store.kv_get_sync(_SEED_MARKER) is not None:
+        # A demo database kept across days still shows a worklist for today.
+        store.insert_missing_sync(build_todays_appointments(italian_today()))
+        return
+    # An existing database is never reseeded, even if it was created without a seed.
+    if store.count_sync() > 0:
+        return
     store.bulk_load_sync(build_demo_seed(), marker=_SEED_MARKER)

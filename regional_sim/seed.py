@@ -39,6 +39,8 @@ __all__ = [
     "PRACTITIONER_IDS",
     "SEVERITY_EXTENSION",
     "build_demo_seed",
+    "build_todays_appointments",
+    "italian_today",
 ]
 
 Json = dict[str, Any]
@@ -936,6 +938,24 @@ def _flags(today: dt.date, pids: list[str]) -> list[Json]:
     ]  # fmt: skip
 
 
+def italian_today() -> dt.date:
+    """Return the current date in Italy (CET/CEST)."""
+    now = dt.datetime.now(dt.UTC)
+    return now.astimezone(_rome_offset(now.date())).date()
+
+
+_APPOINTMENT_PATIENTS = [f"pat-{n:03d}" for n in (1, 2, 3, 4, 5, 7, 8, 9, 10)]
+
+
+def build_todays_appointments(today: dt.date) -> list[Json]:
+    """Return the demo worklist (GP televisite, nurse teleassistenze) for ``today``.
+
+    Ids embed the date (``appt-YYYY-MM-DD-NN``), so a demo database kept for
+    several days can receive each day's worklist without clashes.
+    """
+    return _appointments(today, _APPOINTMENT_PATIENTS)
+
+
 def build_demo_seed(today: dt.date | None = None, *, history_days: int = 92) -> list[Json]:
     """Return the demo resources (with ids) for a database created on ``today``.
 
@@ -943,8 +963,7 @@ def build_demo_seed(today: dt.date | None = None, *, history_days: int = 92) -> 
     function of ``today`` and ``history_days`` (fixed RNG seed).
     """
     if today is None:
-        now = dt.datetime.now(dt.UTC)
-        today = (now + _rome_offset(now.date()).utcoffset(None)).date()  # type: ignore[operator]
+        today = italian_today()
     rng = random.Random(_RNG_SEED)
     resources: list[Json] = _practitioners()
     patients, infos = _patients(rng, today)
@@ -965,8 +984,7 @@ def build_demo_seed(today: dt.date | None = None, *, history_days: int = 92) -> 
         if n % 3 == 2:
             continue  # no consents yet: the workstation must collect them
         resources += _consents(info.id, start, telemedicine=(n % 3 == 0 or n == 1))
-    appointment_patients = [i.id for i in infos[:5]] + [i.id for i in infos[6:10]]
-    resources += _appointments(today, appointment_patients)
+    resources += build_todays_appointments(today)
     heart_failure = next(i.id for i in infos if i.programme == "heart-failure")
     resources += _teleconsult(today, heart_failure)
     resources += _flags(today, ["pat-001", "pat-008"])

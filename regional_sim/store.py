@@ -366,6 +366,20 @@ class FhirStore:
                 db.execute(statement)
             db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?)", (marker, "done"))
 
+    def insert_missing_sync(self, resources: list[Json]) -> int:
+        """Write resources (with ids) that do not exist yet, in one transaction (DB thread).
+
+        Existing resources are left untouched. Returns how many were written.
+        Nothing is validated (trusted seed data).
+        """
+        written = 0
+        with self._atomic():
+            for resource in resources:
+                if self._get(resource["resourceType"], resource["id"]) is None:
+                    self._write(resource["resourceType"], resource["id"], resource, 1)
+                    written += 1
+        return written
+
     def _create(self, rtype: str, resource: Json, if_none_exist: str | None) -> tuple[int, Stored]:
         if if_none_exist is not None:
             existing = self._find_unique(rtype, if_none_exist)

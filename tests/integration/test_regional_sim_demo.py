@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from regional_sim.seed import italian_today
 from tests.integration.regional_sim_process import RunningSim, regional_sim
 
 pytestmark = pytest.mark.integration
@@ -44,9 +45,9 @@ def _entries(bundle: dict[str, Any], mode: str = "match") -> list[dict[str, Any]
 
 
 def _rome_today() -> str:
-    # Appointments are seeded for "today" in Italy; a UTC day query still contains them
-    # because all slots are between 08:30 and 16:50 local time.
-    return dt.datetime.now(dt.UTC).date().isoformat()
+    # Appointments are seeded for "today" in Italy, between 08:30 and 16:50 local
+    # time, so the UTC day of that date contains them all.
+    return italian_today().isoformat()
 
 
 def test_gp_worklist_with_patients(client: httpx.Client) -> None:
@@ -186,13 +187,27 @@ def test_patients_devices_consents_flags_tasks(client: httpx.Client) -> None:
     assert tasks["total"] == 1
 
 
-def test_restart_does_not_reseed(sim: RunningSim, demo_db: Path, client: httpx.Client) -> None:
-    before = httpx.get(f"{sim.url}/health", timeout=10).json()["resources"]
+def _counts(fhir: str) -> tuple[int, int]:
+    def total(rtype: str) -> int:
+        r = httpx.get(f"{fhir}/{rtype}", params={"_summary": "count"}, timeout=10)
+        return int(r.json()["total"])
+
+    return total("Patient"), total("Observation")
+
+
+def test_restart_does_not_reseed(sim: RunningSim, demo_db: Path) -> None:
+    before = _counts(sim.fhir)
     with regional_sim(demo_db.parent / "other.db", extra_args=["--seed", "demo"]) as other:
-        assert httpx.get(f"{other.url}/health", timeout=10).json()["resources"] == before
+        assert _counts(other.fhir) == before
     # The module's database is re-opened by a second process: no duplicates.
     sim.process.terminate()
     sim.process.wait(timeout=10)
     with regional_sim(demo_db, extra_args=["--seed", "demo"]) as again:
         print(f"regional_sim warm start (existing database): {again.startup_s:.3f} s")
-        assert httpx.get(f"{again.url}/health", timeout=10).json()["resources"] == before
+        assert _counts(again.fhir) == before
+        today = httpx.get(
+            f"{again.fhir}/Appointment",
+            params={"date": _rome_today(), "_summary": "count"},
+            timeout=10,
+        )
+        assert today.json()["total"] == 9

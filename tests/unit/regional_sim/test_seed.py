@@ -12,7 +12,13 @@ from fhir.resources.R4B import get_fhir_model_class
 from app.domain.codice_fiscale import BirthSex, verify_demographics
 from regional_sim.fhirdates import parse_range
 from regional_sim.search_params import RESOURCE_TYPES
-from regional_sim.seed import CF_SYSTEM, PRACTITIONER_IDS, SEVERITY_EXTENSION, build_demo_seed
+from regional_sim.seed import (
+    CF_SYSTEM,
+    PRACTITIONER_IDS,
+    SEVERITY_EXTENSION,
+    build_demo_seed,
+    build_todays_appointments,
+)
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -171,3 +177,11 @@ def test_devices_and_consents(seed: list[dict[str, Any]]) -> None:
     kinds = Counter(c["category"][0]["coding"][0]["code"] for c in _by_type(seed, "Consent"))
     assert kinds["consenso-informato"] > kinds["consenso-telemedicina"] > 0
     assert len(_by_type(seed, "Questionnaire")) == 1
+
+
+def test_worklist_for_a_later_day_has_distinct_ids(seed: list[dict[str, Any]]) -> None:
+    seeded = {a["id"] for a in _by_type(seed, "Appointment")}
+    later = build_todays_appointments(TODAY + dt.timedelta(days=1))
+    assert len(later) == 9
+    assert not seeded & {a["id"] for a in later}
+    assert all(a["start"].startswith("2026-11-25") for a in later)
