@@ -19,6 +19,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import re
 import sqlite3
 import time
 import uuid
@@ -77,6 +78,7 @@ CREATE TABLE IF NOT EXISTS sp (
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+_CONDITIONAL_REF = re.compile(r"^[A-Z][A-Za-z]+\?.+")
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS sp_value ON sp (rtype, param, value)",
     "CREATE INDEX IF NOT EXISTS sp_owner_param ON sp (rtype, rid, param)",
@@ -180,14 +182,26 @@ def check_no_urn_references(resource: Json, where: str) -> None:
 
 
 def _rewrite(node: Any, mapping: dict[str, str]) -> Any:
-    """Replace every string equal to a Bundle fullUrl (reference, Attachment.url...) by its target."""
-    if isinstance(node, dict):
-        return {key: _rewrite(value, mapping) for key, value in node.items()}
+    """Rewrite Bundle-local references: ``Reference.reference`` and ``Attachment.url``.
+
+    Only ``reference`` values, and ``url`` values that are URNs (Attachment.url
+    pointing at a Binary entry), are replaced: an Identifier whose value equals
+    its entry's ``urn:uuid`` fullUrl (a common client pattern) must keep it, or
+    conditional-create replays would no longer match.
+    """
     if isinstance(node, list):
         return [_rewrite(item, mapping) for item in node]
-    if isinstance(node, str):
-        return mapping.get(node, node)
-    return node
+    if not isinstance(node, dict):
+        return node
+    out: Json = {}
+    for key, value in node.items():
+        if isinstance(value, str):
+            if key == "reference" or (key == "url" and value.startswith("urn:")):
+                value = mapping.get(value, value)
+            out[key] = value
+        else:
+            out[key] = _rewrite(value, mapping)
+    return out
 
 
 class FhirStore:
@@ -380,6 +394,33 @@ class FhirStore:
                     written += 1
         return written
 
+    def _resolve_conditional_refs(self, node: Any, where: str) -> Any:
+        """Replace ``Type?criteria`` references by ``Type/id`` of the single match (DB thread).
+
+        Raises:
+            FhirError: 412 if a criterion matches no resource or several.
+        """
+        if isinstance(node, list):
+            return [self._resolve_conditional_refs(item, where) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: Json = {}
+        for key, value in node.items():
+            if key == "reference" and isinstance(value, str) and _CONDITIONAL_REF.match(value):
+                rtype = value.split("?", 1)[0]
+                found = self._find_unique(rtype, value)
+                if found is None:
+                    raise FhirError(
+                        412,
+                        "not-found",
+                        f"conditional reference {value} matches nothing",
+                        expression=[where],
+                    )
+                out[key] = f"{rtype}/{found.rid}"
+            else:
+                out[key] = self._resolve_conditional_refs(value, where)
+        return out
+
     def _create(self, rtype: str, resource: Json, if_none_exist: str | None) -> tuple[int, Stored]:
         if if_none_exist is not None:
             existing = self._find_unique(rtype, if_none_exist)
@@ -388,7 +429,12 @@ class FhirStore:
         return 201, self._write(rtype, str(uuid.uuid4()), resource, 1)
 
     def _find_unique(self, rtype: str, query: str) -> Stored | None:
-        params = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+        # Accept both "identifier=..." (the spec) and "Patient?identifier=...".
+        if "?" in query:
+            prefix, _, query = query.partition("?")
+            if prefix and prefix != rtype:
+                raise FhirError(400, "invalid", f"conditional query for {prefix} on {rtype}")
+        params = parse_qsl(query, keep_blank_values=True)
         if not params:
             raise FhirError(400, "invalid", "empty conditional query")
         ids = self._search_ids(rtype, params, limit=2)
@@ -992,9 +1038,11 @@ class FhirStore:
             for i in order:
                 method, _url, rtype, _full_url, request = parsed[i]
                 rid, marker = plans[i]
+                where = f"Bundle.entry[{i}].resource"
                 resource = _rewrite(resources[i], mapping)
-                check_no_urn_references(resource, f"Bundle.entry[{i}].resource")
+                check_no_urn_references(resource, where)
                 try:
+                    resource = self._resolve_conditional_refs(resource, where)
                     if method == "POST":
                         if marker == "existing":
                             stored = self.read_sync(rtype, rid)
@@ -1047,6 +1095,7 @@ class FhirStore:
             return self._get_entry(url, base)
         resource = self._entry_resource(i, entry, rtype)
         check_no_urn_references(resource, f"Bundle.entry[{i}].resource")
+        resource = self._resolve_conditional_refs(resource, f"Bundle.entry[{i}].resource")
         if method == "POST":
             if url != rtype:
                 raise FhirError(400, "invalid", "POST url must be the resource type")

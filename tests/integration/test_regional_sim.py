@@ -528,3 +528,57 @@ def test_data_persists_across_restart(tmp_path: Path) -> None:
         again = httpx.get(f"{second.fhir}/Patient/{pid}", timeout=10)
         assert again.status_code == 200
         assert again.json()["identifier"][0]["value"] == "RSSMRA80A01H501U"
+
+
+def test_identifier_equal_to_full_url_is_kept_and_replays_match(client: httpx.Client) -> None:
+    # Clients often reuse the capture-time UUID for both fullUrl and identifier.
+    key = f"urn:uuid:{uuid.uuid4()}"
+    cf = _unique_cf()
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": key,
+                "resource": {
+                    "resourceType": "Observation",
+                    "identifier": [{"system": OBS_ID, "value": key}],
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+                    "subject": {"reference": f"Patient?identifier={CF}|{cf}"},
+                    "valueQuantity": {
+                        "value": 36.6,
+                        "unit": "Cel",
+                        "system": "http://unitsofmeasure.org",
+                        "code": "Cel",
+                    },
+                },
+                "request": {
+                    "method": "POST",
+                    "url": "Observation",
+                    "ifNoneExist": f"identifier={OBS_ID}|{key}",
+                },
+            }
+        ],
+    }
+    # The conditional reference matches no Patient yet: 412, nothing written.
+    _is_outcome(client.post("", json=bundle), 412)
+    patient = client.post("/Patient", json=_patient(cf)).json()
+    first = client.post("", json=bundle)
+    assert first.status_code == 200, first.text
+    obs = first.json()["entry"][0]["resource"]
+    assert obs["identifier"][0]["value"] == key
+    assert obs["subject"]["reference"] == f"Patient/{patient['id']}"
+    assert obs["valueQuantity"]["value"] == 36.6
+    replay = client.post("", json=bundle).json()
+    assert replay["entry"][0]["response"]["status"] == "200 OK"
+    assert replay["entry"][0]["resource"]["id"] == obs["id"]
+    # If-None-Exist also accepts the "Type?criteria" spelling.
+    again = client.post(
+        "/Observation",
+        json=bundle["entry"][0]["resource"]
+        | {"subject": {"reference": f"Patient/{patient['id']}"}},
+        headers={"If-None-Exist": f"Observation?identifier={OBS_ID}|{key}"},
+    )
+    assert again.status_code == 200
+    assert again.json()["id"] == obs["id"]
