@@ -144,7 +144,9 @@ async def search(request: web.Request) -> web.Response:
     if request.method == "POST":
         form = await request.post()
         params += [(k, str(v)) for k, v in form.items()]
-    bundle = await _store(request).call(_store(request).search_sync, rtype, params, _base(request))
+    lenient = "handling=lenient" in request.headers.get("Prefer", "")
+    store = _store(request)
+    bundle = await store.call(store.search_sync, rtype, params, _base(request), lenient)
     return _json_response(bundle)
 
 

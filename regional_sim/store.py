@@ -714,14 +714,19 @@ class FhirStore:
         ).fetchall()
         return [str(row[0]) for row in rows]
 
-    def search_sync(self, rtype: str, params: list[tuple[str, str]], base: str) -> Json:
+    def search_sync(
+        self, rtype: str, params: list[tuple[str, str]], base: str, lenient: bool = False
+    ) -> Json:
         """Search and return a searchset Bundle with paging links (DB thread).
 
         Paging uses ``_offset`` on a stable order (``_sort`` keys, then insertion
         order). ``base`` is the absolute FHIR base URL used in links and fullUrls.
+        ``lenient`` (``Prefer: handling=lenient``) ignores unknown parameters
+        and leaves them out of the links.
 
         Raises:
-            FhirError: 400 for unknown parameters, modifiers or malformed values.
+            FhirError: 400 for unknown parameters (unless lenient), modifiers or
+                malformed values.
         """
         control: dict[str, list[str]] = {}
         filters: list[tuple[str, str]] = []
@@ -730,6 +735,14 @@ class FhirStore:
                 control.setdefault(key, []).append(value)
             else:
                 filters.append((key, value))
+        if lenient:
+            known = SEARCH_PARAMS[rtype]
+            filters = [
+                (k, v)
+                for k, v in filters
+                if k.partition(":")[0] in known or k.partition(":")[0] in ("_id", "_lastUpdated")
+            ]
+            params = [(k, v) for k, v in params if k in _CONTROL_PARAMS or (k, v) in filters]
         count = self._int_param(control, "_count", self._default_page)
         count = max(0, min(count, self._max_page))
         offset = max(0, self._int_param(control, "_offset", 0))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-_LISTEN_RE = re.compile(r"regional_sim listening on (http://127\.0\.0\.1:\d+)")
+_LISTEN_RE = re.compile(r"regional_sim listening on (https?://127\.0\.0\.1:\d+)")
 
 
 @dataclass(frozen=True)

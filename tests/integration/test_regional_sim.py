@@ -582,3 +582,74 @@ def test_identifier_equal_to_full_url_is_kept_and_replays_match(client: httpx.Cl
     )
     assert again.status_code == 200
     assert again.json()["id"] == obs["id"]
+
+
+def _self_signed(tmp_path: Path, *, host: str) -> tuple[Path, Path]:
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    try:
+        san: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        san = x509.DNSName(host)
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([san]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{host}.crt", tmp_path / f"{host}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize(
+    ("cert_host", "trusted"), [("127.0.0.1", True), ("wrong.example.org", False)]
+)
+def test_https_with_verified_certificate(tmp_path: Path, cert_host: str, trusted: bool) -> None:
+    import ssl
+
+    cert, key = _self_signed(tmp_path, host=cert_host)
+    args = ["--tls-cert", str(cert), "--tls-key", str(key)]
+    with regional_sim(tmp_path / "tls.db", extra_args=args) as running:
+        assert running.url.startswith("https://")
+        ctx = ssl.create_default_context(cafile=str(cert))
+        if trusted:
+            r = httpx.get(f"{running.fhir}/metadata", verify=ctx, timeout=10)
+            assert r.status_code == 200
+        else:
+            with pytest.raises(httpx.ConnectError, match="(?i)certificate|hostname"):
+                httpx.get(f"{running.fhir}/metadata", verify=ctx, timeout=10)
+
+
+def test_lenient_handling_ignores_unknown_parameters(client: httpx.Client) -> None:
+    strict = client.get("/Patient", params={"frobnicate": "1", "_count": "1"})
+    _is_outcome(strict, 400)
+    lenient = client.get(
+        "/Patient",
+        params={"frobnicate": "1", "_count": "1"},
+        headers={"Prefer": "handling=lenient"},
+    )
+    assert lenient.status_code == 200
+    assert "frobnicate" not in lenient.json()["link"][0]["url"]
