@@ -208,6 +208,9 @@ async def read(request: web.Request) -> web.Response:
     _check_id(rid)
     store = _store(request)
     stored = await store.call(store.read_sync, rtype, rid)
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match and stored.etag in [tag.strip() for tag in if_none_match.split(",")]:
+        return web.Response(status=304, headers={"ETag": stored.etag})
     if rtype == "Binary" and not _wants_fhir(request):
         resource = stored.resource()
         data = base64.b64decode(resource.get("data", ""))

@@ -103,6 +103,8 @@ def test_create_read_and_etag(client: httpx.Client) -> None:
     assert read.headers["ETag"] == 'W/"1"'
     vread = client.get(f"/Patient/{created['id']}/_history/1")
     assert vread.json() == created
+    not_modified = client.get(f"/Patient/{created['id']}", headers={"If-None-Match": 'W/"1"'})
+    assert not_modified.status_code == 304
 
 
 def test_conditional_create_replayed_three_times_gives_one_resource(client: httpx.Client) -> None:
