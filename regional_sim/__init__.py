@@ -1,0 +1,1 @@
+"""Reference regional backend: FHIR R4 subset, TURN REST credentials, demo data (see README.md)."""

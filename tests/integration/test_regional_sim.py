@@ -307,6 +307,10 @@ def test_if_match_conflict_is_412(client: httpx.Client) -> None:
     current = client.get(f"/Patient/{pid}").json()
     assert current["active"] is True
     assert current["meta"]["versionId"] == "2"
+    old = client.get(f"/Patient/{pid}/_history/1").json()
+    assert old["meta"]["versionId"] == "1"
+    assert "active" not in old
+    _is_outcome(client.get(f"/Patient/{pid}/_history/3"), 404)
     # Identical replay of an update is idempotent: no new version.
     r3 = client.put(f"/Patient/{pid}", json=updated)
     assert r3.status_code == 200
