@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from .config import SimConfig
 from .http_fhir import STORE_KEY, add_fhir_routes, fhir_error_middleware
 from .ice import CONFIG_KEY, add_ice_routes
 from .store import FhirStore
+from .validation import warm_up
 
 __all__ = ["create_app"]
 
@@ -60,7 +62,10 @@ def create_app(config: SimConfig) -> web.Application:
         await store.open()
         if config.seed == "demo":
             await store.call(_seed_if_new, store)
+        # Load the validation models after start-up, off the event loop.
+        warming = asyncio.get_running_loop().run_in_executor(None, warm_up)
         yield
+        await warming
         await store.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -11,15 +11,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
-
 from app.domain.codice_fiscale import BirthSex, CodiceFiscaleError, verify_demographics
 
 from .errors import FhirError
 from .search_params import RESOURCE_TYPES
 
-__all__ = ["CODICE_FISCALE_SYSTEM", "ID_RE", "validate_resource"]
+__all__ = ["CODICE_FISCALE_SYSTEM", "ID_RE", "validate_resource", "warm_up"]
 
 CODICE_FISCALE_SYSTEM = "http://hl7.it/sid/codiceFiscale"
 ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
@@ -71,6 +68,11 @@ def validate_resource(
     rid = resource.get("id")
     if rid is not None and (not isinstance(rid, str) or not ID_RE.match(rid)):
         raise FhirError(400, "invalid", "malformed resource id", expression=[f"{prefix}.id"])
+    # Imported lazily: the models cost ~0.1 s to import, kept off the start-up path
+    # (see warm_up()).
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
     model = get_fhir_model_class(rtype)
     try:
         model.model_validate(resource)
@@ -113,3 +115,11 @@ def _check_codice_fiscale(patient: dict[str, Any], prefix: str) -> None:
                 f"codice fiscale rejected: {exc}",
                 expression=[f"{prefix}.identifier[{index}].value"],
             ) from exc
+
+
+def warm_up() -> None:
+    """Import the R4B models used most, so the first write is not slowed (any thread)."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    for rtype in ("Observation", "Patient", "Bundle", "Binary", "DocumentReference"):
+        get_fhir_model_class(rtype)
