@@ -7,7 +7,6 @@ to the store's DB thread (:meth:`FhirStore.call`).
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import time
 from email.utils import formatdate
@@ -15,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import fhirjson
 from .errors import FhirError
 from .search_params import RESOURCE_TYPES
 from .store import FhirStore, Stored
@@ -31,11 +31,7 @@ _JSON_TYPES = ("application/fhir+json", "application/json", "application/json+fh
 def _json_response(
     body: Any, *, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    text = (
-        body
-        if isinstance(body, str)
-        else json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    )
+    text = body if isinstance(body, str) else fhirjson.dumps(body)
     return web.Response(
         text=text, status=status, content_type=FHIR_JSON, charset="utf-8", headers=headers
     )
@@ -65,8 +61,8 @@ async def _read_json(request: web.Request) -> Any:
         raise FhirError(415, "not-supported", f"unsupported Content-Type {ctype!r}")
     raw = await request.read()
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return fhirjson.loads(raw)
+    except ValueError as exc:
         raise FhirError(400, "structure", f"body is not valid JSON: {exc}") from exc
 
 

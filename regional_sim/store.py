@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import re
 import sqlite3
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from . import fhirjson
 from .errors import FhirError
 from .fhirdates import format_instant, parse_range
 from .search_params import (
@@ -123,7 +123,7 @@ class Stored:
 
     def resource(self) -> Json:
         """Return the resource as a fresh JSON object."""
-        value: Json = json.loads(self.content)
+        value: Json = fhirjson.loads(self.content)
         return value
 
 
@@ -307,7 +307,7 @@ class FhirStore:
         meta["lastUpdated"] = format_instant(ts)
         body = {k: v for k, v in resource.items() if k not in ("resourceType", "id", "meta")}
         stamped: Json = {"resourceType": rtype, "id": rid, "meta": meta, **body}
-        content = json.dumps(stamped, separators=(",", ":"), ensure_ascii=False)
+        content = fhirjson.dumps(stamped)
         index = extract_index(rtype, stamped)
         db = self._db
         if version > 1:
@@ -360,7 +360,7 @@ class FhirStore:
                         rid,
                         1,
                         ts,
-                        json.dumps(stamped, separators=(",", ":"), ensure_ascii=False),
+                        fhirjson.dumps(stamped),
                     )
                 )
                 index_rows.extend((rtype, rid, *entry) for entry in extract_index(rtype, stamped))
@@ -462,7 +462,11 @@ class FhirStore:
                 )
         if current is None:
             return 201, self._write(rtype, rid, resource, 1)
-        if _without_meta_stamps(current.resource()) == _without_meta_stamps(resource):
+        # Compare serialised forms: Decimal("36.60") == Decimal("36.6"), but FHIR
+        # decimals keep their precision, so that is a real change.
+        if fhirjson.dumps(
+            _without_meta_stamps(current.resource()), sort_keys=True
+        ) == fhirjson.dumps(_without_meta_stamps(resource), sort_keys=True):
             return 200, current  # idempotent replay: no new version
         return 200, self._write(rtype, rid, resource, current.version + 1)
 

@@ -189,3 +189,30 @@ def test_turn_credentials() -> None:
         "iceServers": [],
         "ttl": 3600,
     }
+
+
+async def test_decimal_precision_is_kept(client: TestClient[Any, Any]) -> None:
+    raw = (
+        b'{"resourceType":"Observation","status":"final","code":{"text":"t"},'
+        b'"valueQuantity":{"value":36.60,"unit":"Cel"},'
+        b'"component":[{"code":{"text":"a"},"valueQuantity":{"value":2.0}},'
+        b'{"code":{"text":"b"},"valueQuantity":{"value":1.5e2}}]}'
+    )
+    r = await client.post("/fhir/Observation", data=raw, headers=FHIR)
+    assert r.status == 201, await r.text()
+    text = await (await client.get(f"/fhir/Observation/{(await r.json())['id']}")).text()
+    assert '"value":36.60' in text
+    assert '"value":2.0' in text
+    assert '"value":1.5E+2' in text  # same digits and exponent, valid JSON
+    nan = raw.replace(b"36.60", b"NaN")
+    assert (await client.post("/fhir/Observation", data=nan, headers=FHIR)).status == 400
+
+
+async def test_precision_change_is_a_new_version(client: TestClient[Any, Any]) -> None:
+    body = b'{"resourceType":"Observation","id":"o1","status":"final","code":{"text":"t"},"valueQuantity":{"value":%s}}'
+    first = await client.put("/fhir/Observation/o1", data=body % b"36.6", headers=FHIR)
+    assert first.status == 201
+    same = await client.put("/fhir/Observation/o1", data=body % b"36.6", headers=FHIR)
+    assert same.headers["ETag"] == 'W/"1"'
+    changed = await client.put("/fhir/Observation/o1", data=body % b"36.60", headers=FHIR)
+    assert changed.headers["ETag"] == 'W/"2"'
