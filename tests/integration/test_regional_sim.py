@@ -659,3 +659,26 @@ def test_lenient_handling_ignores_unknown_parameters(client: httpx.Client) -> No
     )
     assert lenient.status_code == 200
     assert "frobnicate" not in lenient.json()["link"][0]["url"]
+
+
+def test_transaction_writing_one_resource_twice_is_409(client: httpx.Client) -> None:
+    rid = str(uuid.uuid4())
+    flag = {
+        "resourceType": "Flag",
+        "status": "active",
+        "code": {"text": "x"},
+        "subject": {"reference": "Patient/p"},
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"resource": flag | {"id": rid}, "request": {"method": "PUT", "url": f"Flag/{rid}"}},
+            {
+                "resource": flag | {"id": rid, "status": "inactive"},
+                "request": {"method": "PUT", "url": f"Flag/{rid}"},
+            },
+        ],
+    }
+    _is_outcome(client.post("", json=bundle), 409)
+    _is_outcome(client.get(f"/Flag/{rid}"), 404)
