@@ -3,7 +3,7 @@
 # appstream (metadata validation). PyInstaller comes from the dev extras.
 set -euo pipefail
 need=()
-for p in shellcheck desktop-file-utils appstream; do
+for p in shellcheck desktop-file-utils appstream poppler-utils; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
