@@ -128,3 +128,5 @@ def test_deb_builds_installs_into_a_clean_root_and_starts(tmp_path: Path) -> Non
     finally:
         sim.terminate()
         sim.wait(10)
+        if sim.stdout is not None:
+            sim.stdout.close()
