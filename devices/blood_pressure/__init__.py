@@ -1,0 +1,1 @@
+"""blood pressure profile: see parser.py (pure) and driver.py (transport)."""

@@ -1,0 +1,1 @@
+"""glucose profile: see parser.py (pure) and driver.py (transport)."""

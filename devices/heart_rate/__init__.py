@@ -1,0 +1,1 @@
+"""heart rate profile: see parser.py (pure) and driver.py (transport)."""

@@ -1,0 +1,1 @@
+"""pulse oximeter profile: see parser.py (pure) and driver.py (transport)."""

@@ -1,0 +1,1 @@
+"""thermometer profile: see parser.py (pure) and driver.py (transport)."""

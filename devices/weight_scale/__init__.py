@@ -1,0 +1,1 @@
+"""weight scale profile: see parser.py (pure) and driver.py (transport)."""
