@@ -136,21 +136,26 @@ def _split(value: Decimal, *, mantissa_bits: int, exponent_bits: int) -> tuple[i
     exponent = exponent_of(value)
     sign, digits, _ = value.as_tuple()
     mantissa = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
-    m_lim = (1 << (mantissa_bits - 1)) - 3  # top values are reserved for specials
+    m_min, m_max = -(1 << (mantissa_bits - 1)), (1 << (mantissa_bits - 1)) - 1
     e_min, e_max = -(1 << (exponent_bits - 1)), (1 << (exponent_bits - 1)) - 1
-    # Normalise: strip trailing zeros into the exponent only when the mantissa overflows.
-    while abs(mantissa) > m_lim and mantissa % 10 == 0 and exponent < e_max:
+    # Only when the mantissa overflows, move trailing zeros into the exponent (the value and
+    # its stated precision are unchanged only in that case; otherwise keep the exponent).
+    while not m_min <= mantissa <= m_max and mantissa % 10 == 0 and exponent < e_max:
         mantissa //= 10
         exponent += 1
-    if abs(mantissa) > m_lim or not e_min <= exponent <= e_max:
+    if not m_min <= mantissa <= m_max or not e_min <= exponent <= e_max:
         raise ValueError(f"{value} does not fit the {mantissa_bits}-bit mantissa/exponent")
+    # With exponent 0 the five mantissas nearest the range ends encode special values.
+    if exponent == 0 and (mantissa >= m_max - 1 or mantissa <= m_min + 2):
+        raise ValueError(f"{value} collides with a reserved special value")
     return mantissa, exponent
 
 
 def encode_sfloat(value: Measurement) -> int:
     """Encode a Decimal (keeping its exponent) or special value as a 16-bit SFLOAT integer.
 
-    Raises ``ValueError`` if it does not fit (mantissa beyond +-2045, exponent beyond -8..7).
+    Raises ``ValueError`` if it does not fit (12-bit mantissa, exponent -8..7) or would
+    collide with a special value (mantissa beyond +-2045 with exponent 0).
     """
     if isinstance(value, SpecialValue):
         return _SFLOAT_RAW[value]

@@ -24,9 +24,7 @@ IDS = [vector_id(i, v) for i, v in enumerate(ALL)]
 
 
 def by_kind(*kinds: str) -> list[Any]:
-    return [
-        pytest.param(v, id=vector_id(i, v)) for i, v in enumerate(ALL) if v["kind"] in kinds
-    ]
+    return [pytest.param(v, id=vector_id(i, v)) for i, v in enumerate(ALL) if v["kind"] in kinds]
 
 
 def roundtrip_json(result: Any) -> Any:
@@ -44,7 +42,9 @@ def test_fixture_is_the_shared_file_with_sources() -> None:
 def test_valid_vector_decodes_to_expected(v: dict[str, Any]) -> None:
     data = bytes.fromhex(v["hex"])
     synthetic = v["hex"] in SYNTHETIC
-    result = decode(v["characteristic_uuid"], data, received_at=AT, check_plausibility=not synthetic)
+    result = decode(
+        v["characteristic_uuid"], data, received_at=AT, check_plausibility=not synthetic
+    )
     assert same(roundtrip_json(result), v["expected"]), result
     # the in-memory dict agrees with the JSON text
     assert same(result, v["expected"])
