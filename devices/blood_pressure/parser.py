@@ -13,6 +13,7 @@ Pure functions of bytes; any thread. Raise ``MalformedPayload``/``ImplausibleVal
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -71,7 +72,9 @@ class PulseRateRange(enum.IntEnum):
     RESERVED = 3
 
 
+@functools.cache
 def _limits_mmhg(unit: PressureUnit, low: int, high: int) -> tuple[Decimal, Decimal]:
+    """Limits given in mmHg, expressed in ``unit`` (kPa rounded to 0.1)."""
     if unit is PressureUnit.MMHG:
         return Decimal(low), Decimal(high)
     return (Decimal(low) / MMHG_PER_KPA).quantize(Decimal("0.1")), (
