@@ -35,7 +35,9 @@ DATE_TIME_LENGTH = 7
 
 @dataclass(frozen=True, slots=True)
 class GattDateTime:
-    """A device wall-clock time; ``year``/``month``/``day`` 0 mean "not known" (GSS §3.70)."""
+    """A device wall-clock time; ``year``/``month``/``day`` 0 mean "not known" (GSS §3.70).
+
+    Construction raises ``MalformedPayload`` when a field is outside its GSS range."""
 
     year: int
     month: int

@@ -75,6 +75,7 @@ payloads = st.binary(min_size=0, max_size=40)
 FUZZ = settings(
     max_examples=2000,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -112,7 +113,7 @@ def test_other_parsers_raise_only_malformed_payload(parse: Callable[..., Any]) -
 def test_decode_output_is_always_json(uuid: str) -> None:
     import json
 
-    @settings(max_examples=300, derandomize=True, deadline=None)
+    @settings(max_examples=300, derandomize=True, deadline=None, database=None)
     @given(payloads)
     def check(data: bytes) -> None:
         try:

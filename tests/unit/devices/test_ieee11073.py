@@ -102,7 +102,7 @@ def test_every_sfloat_roundtrips_exhaustively() -> None:
             assert again == raw
 
 
-@settings(max_examples=2000, derandomize=True)
+@settings(max_examples=2000, derandomize=True, database=None)
 @given(st.integers(min_value=0, max_value=0xFFFFFFFF))
 def test_float_roundtrip(raw: int) -> None:
     value = decode_float(raw)

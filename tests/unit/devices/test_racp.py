@@ -165,7 +165,7 @@ def requests(draw: st.DrawFn) -> RacpRequest:
     return RacpRequest(RacpOpCode(opcode), operator, ftype, tuple(draw(values) for _ in range(n)))
 
 
-@settings(max_examples=2000, derandomize=True)
+@settings(max_examples=2000, derandomize=True, database=None)
 @given(requests())
 def test_request_roundtrip_property(request_: RacpRequest) -> None:
     wire = encode_racp_request(request_)
