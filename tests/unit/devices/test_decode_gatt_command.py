@@ -79,3 +79,29 @@ def test_usage_error_exits_2() -> None:
     with pytest.raises(SystemExit) as info:
         build_parser().parse_args(["decode-gatt", "2a35"])
     assert info.value.code == 2
+
+
+def test_console_script_end_to_end() -> None:
+    """The installed ``telemed-workstation`` entry point, as a help-desk user runs it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "telemed-workstation"
+    ok = subprocess.run(
+        [str(script), "decode-gatt", "SFLOAT", "f014"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (ok.returncode, ok.stdout.strip()) == (0, '{"value": 2.0}')
+    bad = subprocess.run(
+        [str(script), "decode-gatt", "2a35", "010203040506"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert json.loads(bad.stdout) == {"error": "2a35: length 6 < 7 required by flags"}
