@@ -8,11 +8,18 @@ fields are little-endian). Pure, any thread.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from devices.errors import MalformedPayload
-from devices.ieee11073 import Measurement, decode_float, decode_sfloat
+from devices.ieee11073 import (
+    Measurement,
+    decode_float,
+    decode_sfloat,
+    encode_float,
+    encode_sfloat,
+)
 
-__all__ = ["PayloadReader", "require_aware", "require_length"]
+__all__ = ["PayloadReader", "PayloadWriter", "require_aware", "require_length", "scaled"]
 
 
 def require_aware(received_at: datetime) -> None:
@@ -94,3 +101,38 @@ class PayloadReader:
     def float32(self, field: str) -> Measurement:
         """IEEE 11073 FLOAT (4 octets, little-endian on air)."""
         return decode_float(self.u32(field))
+
+
+class PayloadWriter:
+    """Little-endian builder used by the encoders (virtual device lab, tests)."""
+
+    __slots__ = ("_out",)
+
+    def __init__(self) -> None:
+        self._out = bytearray()
+
+    def uint(self, value: int, n: int) -> None:
+        self._out += value.to_bytes(n, "little")
+
+    def sint(self, value: int, n: int) -> None:
+        self._out += value.to_bytes(n, "little", signed=True)
+
+    def raw(self, data: bytes) -> None:
+        self._out += data
+
+    def sfloat(self, value: Measurement) -> None:
+        self.uint(encode_sfloat(value), 2)
+
+    def float32(self, value: Measurement) -> None:
+        self.uint(encode_float(value), 4)
+
+    def getvalue(self) -> bytes:
+        return bytes(self._out)
+
+
+def scaled(value: Decimal, resolution: Decimal, field: str) -> int:
+    """``value / resolution`` as an exact integer; ``ValueError`` if not a whole multiple."""
+    raw = value / resolution
+    if raw != raw.to_integral_value():
+        raise ValueError(f"{field} is not a multiple of its resolution {resolution}")
+    return int(raw)

@@ -25,6 +25,7 @@ from devices.plausibility import MMHG_PER_KPA, check_range
 from devices.wire import PayloadReader, require_aware, require_length
 
 __all__ = [
+    "encode_intermediate_cuff_pressure",
     "BloodPressureFeature",
     "BloodPressureFeatureFlags",
     "BloodPressureMeasurement",
@@ -269,3 +270,27 @@ def parse_blood_pressure_feature(data: bytes, /) -> BloodPressureFeature:
     reader = PayloadReader(data, characteristic="2a49")
     require_length(data, 2, characteristic="2a49")
     return BloodPressureFeature(reader.u16("feature"))
+
+
+def encode_intermediate_cuff_pressure(reading: IntermediateCuffPressure) -> bytes:
+    """On-air octets of ``reading``; the unused diastolic/MAP fields are sent as NaN
+    (BLS 1.1 §3.3). Raises ``ValueError`` if a value does not fit an SFLOAT."""
+    from devices.gatt_time import encode_date_time
+    from devices.ieee11073 import SpecialValue, encode_sfloat
+
+    flags = _UNIT_KPA if reading.unit is PressureUnit.KPA else 0
+    out = bytearray(encode_sfloat(reading.cuff_pressure).to_bytes(2, "little"))
+    out += encode_sfloat(SpecialValue.NAN).to_bytes(2, "little") * 2
+    if reading.timestamp is not None:
+        flags |= _TIMESTAMP
+        out += encode_date_time(reading.timestamp)
+    if reading.pulse_rate_bpm is not None:
+        flags |= _PULSE
+        out += encode_sfloat(reading.pulse_rate_bpm).to_bytes(2, "little")
+    if reading.user_id is not None:
+        flags |= _USER
+        out.append(reading.user_id)
+    if reading.status is not None:
+        flags |= _STATUS
+        out += reading.status.to_bytes(2, "little")
+    return bytes([flags]) + bytes(out)

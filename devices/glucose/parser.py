@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from devices.gatt_time import GattDateTime, read_date_time
+from devices.gatt_time import GattDateTime, encode_date_time, read_date_time
 from devices.ieee11073 import Measurement
 from devices.plausibility import check_range
-from devices.wire import PayloadReader, require_aware, require_length
+from devices.wire import PayloadReader, PayloadWriter, require_aware, require_length
 
 __all__ = [
+    "encode_glucose_measurement",
+    "encode_glucose_measurement_context",
     "GlucoseFeature",
     "GlucoseMeasurement",
     "GlucoseMeasurementContext",
@@ -231,3 +233,73 @@ def parse_glucose_feature(data: bytes, /) -> GlucoseFeature:
     reader = PayloadReader(data, characteristic="2a51")
     require_length(data, 2, characteristic="2a51")
     return GlucoseFeature(reader.u16("feature"))
+
+
+def encode_glucose_measurement(reading: GlucoseMeasurement) -> bytes:
+    """On-air octets of ``reading`` (virtual meter); inverse of the parser. Raises
+    ``ValueError`` if concentration, unit, type and location are not all set or all None."""
+    w = PayloadWriter()
+    flags = 0x10 if reading.context_follows else 0
+    w.uint(reading.sequence_number, 2)
+    w.raw(encode_date_time(reading.base_time))
+    if reading.time_offset_min is not None:
+        flags |= 0x01
+        w.sint(reading.time_offset_min, 2)
+    group = (reading.concentration, reading.unit, reading.sample_type, reading.sample_location)
+    if any(v is not None for v in group):
+        if (
+            reading.concentration is None
+            or reading.unit is None
+            or reading.sample_type is None
+            or reading.sample_location is None
+        ):
+            raise ValueError("concentration, unit, type and location go together")
+        flags |= 0x02 | (0x04 if reading.unit is GlucoseUnit.MOL_PER_L else 0)
+        w.sfloat(reading.concentration)
+        w.uint(reading.sample_type | reading.sample_location << 4, 1)
+    if reading.sensor_status is not None:
+        flags |= 0x08
+        w.uint(reading.sensor_status, 2)
+    return bytes([flags]) + w.getvalue()
+
+
+def encode_glucose_measurement_context(reading: GlucoseMeasurementContext) -> bytes:
+    """On-air octets of ``reading`` (virtual meter); inverse of the parser. Raises
+    ``ValueError`` when paired fields (id + value, tester + health, ...) are half set."""
+    w = PayloadWriter()
+    flags = 0
+    w.uint(reading.sequence_number, 2)
+
+    def pair(a: object, b: object) -> bool:
+        if (a is None) != (b is None):
+            raise ValueError("paired context fields must be set together")
+        return a is not None
+
+    if reading.extended_flags is not None:
+        flags |= 0x80
+        w.uint(reading.extended_flags, 1)
+    if pair(reading.carbohydrate_id, reading.carbohydrate_kg):
+        flags |= 0x01
+        w.uint(reading.carbohydrate_id or 0, 1)
+        assert reading.carbohydrate_kg is not None
+        w.sfloat(reading.carbohydrate_kg)
+    if reading.meal is not None:
+        flags |= 0x02
+        w.uint(reading.meal, 1)
+    if pair(reading.tester, reading.health):
+        flags |= 0x04
+        w.uint((reading.tester or 0) | (reading.health or 0) << 4, 1)
+    if pair(reading.exercise_duration_s, reading.exercise_intensity_pct):
+        flags |= 0x08
+        w.uint(reading.exercise_duration_s or 0, 2)
+        w.uint(reading.exercise_intensity_pct or 0, 1)
+    if pair(reading.medication_id, reading.medication):
+        pair(reading.medication, reading.medication_unit)
+        flags |= 0x10 | (0x20 if reading.medication_unit is MedicationUnit.L else 0)
+        w.uint(reading.medication_id or 0, 1)
+        assert reading.medication is not None
+        w.sfloat(reading.medication)
+    if reading.hba1c_pct is not None:
+        flags |= 0x40
+        w.sfloat(reading.hba1c_pct)
+    return bytes([flags]) + w.getvalue()

@@ -20,12 +20,14 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from devices.gatt_time import GattDateTime, read_date_time
+from devices.gatt_time import GattDateTime, encode_date_time, read_date_time
 from devices.ieee11073 import Measurement
 from devices.plausibility import check_range
-from devices.wire import PayloadReader, require_aware, require_length
+from devices.wire import PayloadReader, PayloadWriter, require_aware, require_length
 
 __all__ = [
+    "encode_plx_continuous",
+    "encode_plx_spot_check",
     "PlxContinuousMeasurement",
     "PlxDeviceSensorStatus",
     "PlxFeatures",
@@ -214,3 +216,53 @@ def parse_plx_features(data: bytes, /) -> PlxFeatures:
     mss = reader.u16("measurement status support") if features & 0x01 else None
     dss = reader.u24("device and sensor status support") if features & 0x02 else None
     return PlxFeatures(features, mss, dss)
+
+
+def encode_plx_spot_check(reading: PlxSpotCheckMeasurement) -> bytes:
+    """On-air octets of ``reading`` (virtual device lab); inverse of the parser."""
+    w = PayloadWriter()
+    flags = 0x10 if reading.device_clock_not_set else 0
+    w.sfloat(reading.spo2_pct)
+    w.sfloat(reading.pulse_rate_bpm)
+    if reading.timestamp is not None:
+        flags |= 0x01
+        w.raw(encode_date_time(reading.timestamp))
+    if reading.measurement_status is not None:
+        flags |= 0x02
+        w.uint(reading.measurement_status, 2)
+    if reading.device_sensor_status is not None:
+        flags |= 0x04
+        w.uint(reading.device_sensor_status, 3)
+    if reading.pulse_amplitude_index_pct is not None:
+        flags |= 0x08
+        w.sfloat(reading.pulse_amplitude_index_pct)
+    return bytes([flags]) + w.getvalue()
+
+
+def encode_plx_continuous(reading: PlxContinuousMeasurement) -> bytes:
+    """On-air octets of ``reading`` (virtual device lab); inverse of the parser. Fast and slow
+    pairs must be both present or both None (``ValueError`` otherwise)."""
+    w = PayloadWriter()
+    flags = 0
+    w.sfloat(reading.spo2_pct)
+    w.sfloat(reading.pulse_rate_bpm)
+    for bit, spo2, pr in (
+        (0x01, reading.spo2_fast_pct, reading.pulse_rate_fast_bpm),
+        (0x02, reading.spo2_slow_pct, reading.pulse_rate_slow_bpm),
+    ):
+        if (spo2 is None) != (pr is None):
+            raise ValueError("SpO2 and PR of a fast/slow pair must be set together")
+        if spo2 is not None and pr is not None:
+            flags |= bit
+            w.sfloat(spo2)
+            w.sfloat(pr)
+    if reading.measurement_status is not None:
+        flags |= 0x04
+        w.uint(reading.measurement_status, 2)
+    if reading.device_sensor_status is not None:
+        flags |= 0x08
+        w.uint(reading.device_sensor_status, 3)
+    if reading.pulse_amplitude_index_pct is not None:
+        flags |= 0x10
+        w.sfloat(reading.pulse_amplitude_index_pct)
+    return bytes([flags]) + w.getvalue()

@@ -15,12 +15,13 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from devices.gatt_time import GattDateTime, read_date_time
+from devices.gatt_time import GattDateTime, encode_date_time, read_date_time
 from devices.ieee11073 import Measurement
 from devices.plausibility import check_range
-from devices.wire import PayloadReader, require_aware, require_length
+from devices.wire import PayloadReader, PayloadWriter, require_aware, require_length
 
 __all__ = [
+    "encode_temperature_measurement",
     "TemperatureMeasurement",
     "TemperatureType",
     "TemperatureUnit",
@@ -105,3 +106,18 @@ def parse_temperature_type(data: bytes, /) -> TemperatureType:
     reader = PayloadReader(data, characteristic="2a1d")
     require_length(data, 1, characteristic="2a1d")
     return _read_type(reader)
+
+
+def encode_temperature_measurement(reading: TemperatureMeasurement) -> bytes:
+    """On-air octets of ``reading`` (virtual device lab); inverse of the parser.
+    Raises ``ValueError`` if the temperature does not fit a FLOAT."""
+    w = PayloadWriter()
+    flags = _FAHRENHEIT if reading.unit is TemperatureUnit.FAHRENHEIT else 0
+    w.float32(reading.temperature)
+    if reading.timestamp is not None:
+        flags |= _TIMESTAMP
+        w.raw(encode_date_time(reading.timestamp))
+    if reading.temperature_type is not None:
+        flags |= _TYPE
+        w.uint(reading.temperature_type, 1)
+    return bytes([flags]) + w.getvalue()

@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from devices.gatt_time import GattDateTime, read_date_time
+from devices.gatt_time import GattDateTime, encode_date_time, read_date_time
 from devices.plausibility import check_range
-from devices.wire import PayloadReader, require_aware, require_length
+from devices.wire import PayloadReader, PayloadWriter, require_aware, require_length, scaled
 
 __all__ = [
+    "encode_body_composition_measurement",
+    "encode_weight_measurement",
     "BodyCompositionFeature",
     "BodyCompositionMeasurement",
     "HeightUnit",
@@ -319,3 +321,64 @@ def parse_mi_scale_v1_advertisement(
         timestamp=timestamp,
         received_at=received_at,
     )
+
+
+def encode_weight_measurement(reading: WeightMeasurement) -> bytes:
+    """On-air octets of ``reading`` (virtual device lab); inverse of the parser. Raises
+    ``ValueError`` if a value is not a multiple of its resolution or BMI/height are unpaired."""
+    w = PayloadWriter()
+    imperial = reading.unit is WeightUnit.LB
+    flags = 0x01 if imperial else 0
+    if reading.weight is None:
+        w.uint(_UNSUCCESSFUL, 2)
+    else:
+        w.uint(scaled(reading.weight, _LB if imperial else _KG, "weight"), 2)
+    if reading.timestamp is not None:
+        flags |= 0x02
+        w.raw(encode_date_time(reading.timestamp))
+    if reading.user_id is not None:
+        flags |= 0x04
+        w.uint(reading.user_id, 1)
+    if (reading.bmi_kg_m2 is None) != (reading.height is None):
+        raise ValueError("BMI and height must be set together")
+    if reading.bmi_kg_m2 is not None and reading.height is not None:
+        flags |= 0x08
+        w.uint(scaled(reading.bmi_kg_m2, _TENTH, "BMI"), 2)
+        w.uint(scaled(reading.height, _IN if imperial else _M, "height"), 2)
+    return bytes([flags]) + w.getvalue()
+
+
+def encode_body_composition_measurement(reading: BodyCompositionMeasurement) -> bytes:
+    """On-air octets of ``reading``; the flags are recomputed from the fields, keeping the
+    reserved bits 13-15 of ``reading.flags``. Raises ``ValueError`` like the weight encoder."""
+    w = PayloadWriter()
+    imperial = reading.unit is WeightUnit.LB
+    mass_res, height_res = (_LB, _IN) if imperial else (_KG, _M)
+    flags = (reading.flags & 0xE000) | (0x0001 if imperial else 0)
+    flags |= 0x1000 if reading.multiple_packet else 0
+    fat = reading.body_fat_pct
+    w.uint(_UNSUCCESSFUL if fat is None else scaled(fat, _TENTH, "body fat"), 2)
+    if reading.timestamp is not None:
+        flags |= 0x0002
+        w.raw(encode_date_time(reading.timestamp))
+    if reading.user_id is not None:
+        flags |= 0x0004
+        w.uint(reading.user_id, 1)
+    if reading.basal_metabolism_kj is not None:
+        flags |= 0x0008
+        w.uint(reading.basal_metabolism_kj, 2)
+    optional: tuple[tuple[int, Decimal | None, Decimal], ...] = (
+        (0x0010, reading.muscle_pct, _TENTH),
+        (0x0020, reading.muscle_mass, mass_res),
+        (0x0040, reading.fat_free_mass, mass_res),
+        (0x0080, reading.soft_lean_mass, mass_res),
+        (0x0100, reading.body_water_mass, mass_res),
+        (0x0200, reading.impedance_ohm, _TENTH),
+        (0x0400, reading.weight, mass_res),
+        (0x0800, reading.height, height_res),
+    )
+    for bit, value, resolution in optional:
+        if value is not None:
+            flags |= bit
+            w.uint(scaled(value, resolution, "body composition field"), 2)
+    return flags.to_bytes(2, "little") + w.getvalue()

@@ -17,6 +17,7 @@ from devices.blood_pressure.parser import (
     PressureUnit,
     PulseRateRange,
     encode_blood_pressure_measurement,
+    encode_intermediate_cuff_pressure,
     parse_blood_pressure_feature,
     parse_blood_pressure_measurement,
     parse_intermediate_cuff_pressure,
@@ -26,6 +27,8 @@ from devices.gatt_time import GattDateTime
 from devices.glucose.parser import (
     GlucoseUnit,
     MedicationUnit,
+    encode_glucose_measurement,
+    encode_glucose_measurement_context,
     parse_glucose_feature,
     parse_glucose_measurement,
     parse_glucose_measurement_context,
@@ -38,6 +41,8 @@ from devices.heart_rate.parser import (
 from devices.ieee11073 import SpecialValue
 from devices.pulse_oximeter.parser import (
     PlxSpotCheckMeasurement,
+    encode_plx_continuous,
+    encode_plx_spot_check,
     parse_plx_continuous,
     parse_plx_features,
     parse_plx_spot_check,
@@ -45,12 +50,15 @@ from devices.pulse_oximeter.parser import (
 from devices.thermometer.parser import (
     TemperatureType,
     TemperatureUnit,
+    encode_temperature_measurement,
     parse_temperature_measurement,
     parse_temperature_type,
 )
 from devices.weight_scale.parser import (
     HeightUnit,
     WeightUnit,
+    encode_body_composition_measurement,
+    encode_weight_measurement,
     parse_body_composition_feature,
     parse_body_composition_measurement,
     parse_weight_measurement,
@@ -287,6 +295,27 @@ def test_every_flags_combination(spec: Spec, flags: int) -> None:
     # one octet short of what the flags require is always malformed
     with pytest.raises(MalformedPayload):
         spec.parse(payload[:-1], received_at=AT, check_plausibility=False)
+
+
+ENCODERS: dict[str, Callable[[Any], bytes]] = {
+    "bp": encode_blood_pressure_measurement,
+    "icp": encode_intermediate_cuff_pressure,
+    "plx-spot": encode_plx_spot_check,
+    "plx-cont": encode_plx_continuous,
+    "temp": encode_temperature_measurement,
+    "weight": encode_weight_measurement,
+    "glucose": encode_glucose_measurement,
+    "glucose-context": encode_glucose_measurement_context,
+    "heart-rate": encode_heart_rate_measurement,
+    "body-composition": encode_body_composition_measurement,
+}
+
+
+@pytest.mark.parametrize(("spec", "flags"), _cases())
+def test_encoder_roundtrips_every_flags_combination(spec: Spec, flags: int) -> None:
+    payload = _build(spec, flags)
+    reading = spec.parse(payload, received_at=AT, check_plausibility=False)
+    assert ENCODERS[spec.name](reading) == payload
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
