@@ -36,7 +36,7 @@ class MalformedPayload(DeviceError):
 
 class ImplausibleValue(MalformedPayload):
     """Well-formed bytes carrying a physiologically impossible value; the whole packet is
-    rejected (STYLE.md §3). The reason names the field and the limit, not the value."""
+    rejected (STYLE.md section 3). The reason names the field and the limit, not the value."""
 
 
 class DeviceNotFound(DeviceError):

@@ -1,8 +1,8 @@
 """GATT Date Time (0x2A08) and Current Time (0x2A2B) fields.
 
-GSS §3.70 "Date Time": year uint16 (1582..9999, 0 = not known), month uint8 (1..12, 0 = not
+GSS "Date Time": year uint16 (1582..9999, 0 = not known), month uint8 (1..12, 0 = not
 known), day uint8 (1..31, 0 = not known), hours 0..23, minutes 0..59, seconds 0..59; 7 octets.
-Current Time Service 1.1 §3.1 / GSS "Current Time": Exact Time 256 = Day Date Time
+Current Time Service 1.1 / GSS "Current Time": Exact Time 256 = Day Date Time
 (Date Time + Day of Week 0..7) + Fractions256, then Adjust Reason; 10 octets.
 
 Device clocks carry no time zone; :meth:`GattDateTime.to_datetime` takes the zone explicitly.
@@ -35,7 +35,7 @@ DATE_TIME_LENGTH = 7
 
 @dataclass(frozen=True, slots=True)
 class GattDateTime:
-    """A device wall-clock time; ``year``/``month``/``day`` 0 mean "not known" (GSS §3.70).
+    """A device wall-clock time; ``year``/``month``/``day`` 0 mean "not known" (GSS).
 
     Construction raises ``MalformedPayload`` when a field is outside its GSS range."""
 
@@ -127,7 +127,7 @@ def encode_date_time(value: GattDateTime) -> bytes:
 
 
 class AdjustReason(enum.IntFlag):
-    """Current Time "Adjust Reason" bits (CTS 1.1 §3.1.2.2)."""
+    """Current Time "Adjust Reason" bits (CTS 1.1)."""
 
     MANUAL_TIME_UPDATE = 0x01
     EXTERNAL_REFERENCE_TIME_UPDATE = 0x02

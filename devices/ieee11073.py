@@ -1,7 +1,7 @@
 """IEEE 11073-20601 SFLOAT-Type (16 bit) and FLOAT-Type (32 bit) numbers.
 
-Reference: IEEE 11073-20601 §F.8 "Basic nomenclature / FLOAT-Type, SFLOAT-Type", as used by
-the Bluetooth GATT Specification Supplement (GSS) §2.2 "medfloat16"/"medfloat32", and the
+Reference: IEEE 11073-20601 FLOAT-Type and SFLOAT-Type, as used by
+the Bluetooth GATT Specification Supplement (GSS) "medfloat16"/"medfloat32" data types, and the
 HL7 FHIR Personal Health Device IG page "FLOATS" (special values -> ``dataAbsentReason``).
 
 A number is ``mantissa * 10**exponent`` with a two's complement mantissa (12 bit for SFLOAT,

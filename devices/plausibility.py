@@ -1,4 +1,4 @@
-"""Physiological plausibility limits shared by the parsers (STYLE.md §3: implausible values
+"""Physiological plausibility limits shared by the parsers (STYLE.md section 3: implausible values
 reject the whole packet).
 
 Limits are deliberately wide: they catch corrupted or synthetic packets, not clinical

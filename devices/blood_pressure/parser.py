@@ -1,10 +1,10 @@
 """Blood Pressure Service 1.1: Blood Pressure Measurement (0x2A35), Intermediate Cuff
 Pressure (0x2A36) and Blood Pressure Feature (0x2A49).
 
-Layout (BLS 1.1 §3.2 / GSS §3.31): Flags uint8 (bit0 unit 0=mmHg 1=kPa, bit1 Time Stamp,
+Layout (BLS 1.1 and GSS): Flags uint8 (bit0 unit 0=mmHg 1=kPa, bit1 Time Stamp,
 bit2 Pulse Rate, bit3 User ID, bit4 Measurement Status), then three SFLOAT compound values
 (systolic, diastolic, MAP), optional Date Time (7), SFLOAT pulse rate, uint8 user id
-(0xFF = unknown user), uint16 status. For 0x2A36 (BLS §3.3) the first SFLOAT is the current
+(0xFF = unknown user), uint16 status. For 0x2A36 (BLS) the first SFLOAT is the current
 cuff pressure and the diastolic/MAP fields are unused (sent as NaN; ignored here).
 
 Pure functions of bytes; any thread. Raise ``MalformedPayload``/``ImplausibleValue``.
@@ -54,7 +54,7 @@ class PressureUnit(enum.StrEnum):
 
 
 class BloodPressureStatus(enum.IntFlag):
-    """Measurement Status bits (BLS 1.1 §3.2.1.6); bits 3-4 are :class:`PulseRateRange`."""
+    """Measurement Status bits (BLS 1.1); bits 3-4 are :class:`PulseRateRange`."""
 
     BODY_MOVEMENT = 0x0001
     CUFF_TOO_LOOSE = 0x0002
@@ -244,7 +244,7 @@ def encode_blood_pressure_measurement(reading: BloodPressureMeasurement) -> byte
 
 
 class BloodPressureFeatureFlags(enum.IntFlag):
-    """Blood Pressure Feature bits (BLS 1.1 §3.4)."""
+    """Blood Pressure Feature bits (BLS 1.1)."""
 
     BODY_MOVEMENT_DETECTION = 0x0001
     CUFF_FIT_DETECTION = 0x0002
@@ -274,7 +274,7 @@ def parse_blood_pressure_feature(data: bytes, /) -> BloodPressureFeature:
 
 def encode_intermediate_cuff_pressure(reading: IntermediateCuffPressure) -> bytes:
     """On-air octets of ``reading``; the unused diastolic/MAP fields are sent as NaN
-    (BLS 1.1 §3.3). Raises ``ValueError`` if a value does not fit an SFLOAT."""
+    (BLS 1.1). Raises ``ValueError`` if a value does not fit an SFLOAT."""
     from devices.gatt_time import encode_date_time
     from devices.ieee11073 import SpecialValue, encode_sfloat
 

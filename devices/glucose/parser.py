@@ -1,12 +1,12 @@
 """Glucose Service 1.0: Glucose Measurement (0x2A18), Glucose Measurement Context (0x2A34)
 and Glucose Feature (0x2A51). The Record Access Control Point is in :mod:`devices.glucose.racp`.
 
-0x2A18 (GLS 1.0 §3.106 of GSS / GLS §3.1): Flags uint8 (bit0 Time Offset, bit1
+0x2A18 (GLS 1.0 and GSS "Glucose Measurement"): Flags uint8 (bit0 Time Offset, bit1
 Concentration+Type-Sample Location, bit2 unit 0=kg/L 1=mol/L, bit3 Sensor Status
 Annunciation, bit4 Context Information Follows), uint16 sequence number, Date Time base
 time, sint16 time offset (minutes), SFLOAT concentration, nibbles type (low) and sample
 location (high), uint16 sensor status annunciation.
-0x2A34 (GLS §3.2): Flags uint8 (bit0 Carbohydrate, bit1 Meal, bit2 Tester-Health, bit3
+0x2A34 (GLS): Flags uint8 (bit0 Carbohydrate, bit1 Meal, bit2 Tester-Health, bit3
 Exercise, bit4 Medication, bit5 medication unit 0=kg 1=L, bit6 HbA1c, bit7 Extended Flags),
 uint16 sequence number, uint8 extended flags, uint8 carbohydrate id + SFLOAT kg, uint8 meal,
 nibbles tester (low) / health (high), uint16 exercise duration s + uint8 intensity %,
@@ -55,7 +55,7 @@ class MedicationUnit(enum.StrEnum):
 class GlucoseMeasurement:
     """One 0x2A18 notification. ``concentration`` is in ``unit`` (kg/L or mol/L; 1 mg/dL is
     1e-5 kg/L, 1 mmol/L is 1e-3 mol/L). ``sample_type``/``sample_location`` are the raw
-    nibbles (GLS §3.1.1.5-6; location 15 = not available)."""
+    nibbles (GLS; location 15 = not available)."""
 
     sequence_number: int
     base_time: GattDateTime
@@ -219,7 +219,7 @@ def parse_glucose_measurement_context(
 
 @dataclass(frozen=True, slots=True)
 class GlucoseFeature:
-    """0x2A51: raw uint16 feature bits (GLS §3.3; bit10 multiple bond, ...)."""
+    """0x2A51: raw uint16 feature bits (GLS; bit10 multiple bond, ...)."""
 
     raw: int
 

@@ -1,7 +1,7 @@
 """Record Access Control Point (0x2A52): request encoders/parsers and response
 encoders/parsers.
 
-Layout (GLS 1.0 §3.4 / RACP in GSS §3.186): Op Code uint8, Operator uint8, Operand.
+Layout (GLS 1.0 "Record Access Control Point" and GSS "Record Access Control Point"): Op Code uint8, Operator uint8, Operand.
 Requests: 1 Report Stored Records, 2 Delete Stored Records, 3 Abort Operation,
 4 Report Number of Stored Records. Responses (indications): 5 Number of Stored Records
 Response (operator Null, operand uint16 count), 6 Response Code (operator Null, operand
@@ -243,7 +243,7 @@ def parse_racp_response(
 ) -> RacpResponse | RacpNumberOfRecords:
     """Decode an indication from 0x2A52.
 
-    Strict by default: the count is a uint16 (GLS §3.4.2.2). With ``lenient_count`` (a
+    Strict by default: the count is a uint16 (GLS). With ``lenient_count`` (a
     registry quirk; Nordic's Android library does the same) a 1- or 4-octet count is also
     accepted. Raises ``MalformedPayload``.
     """

@@ -1,6 +1,6 @@
 """Heart Rate Service 1.0: Heart Rate Measurement (0x2A37).
 
-Layout (HRS 1.0 §3.1 / GSS §3.113): Flags uint8 (bit0 value format 0=uint8 1=uint16,
+Layout (HRS 1.0 and GSS): Flags uint8 (bit0 value format 0=uint8 1=uint16,
 bits1-2 sensor contact status: 0b10 supported-not-detected, 0b11 supported-detected,
 0b0x not supported; bit3 Energy Expended present; bit4 RR-Interval present), heart rate,
 optional uint16 energy expended (kJ), then zero or more uint16 RR-intervals in 1/1024 s.

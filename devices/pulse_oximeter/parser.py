@@ -1,14 +1,14 @@
 """Pulse Oximeter Service 1.0: PLX Spot-check Measurement (0x2A5E), PLX Continuous
 Measurement (0x2A5F) and PLX Features (0x2A60).
 
-0x2A5E (PLXS 1.0 §3.1 / GSS §3.168): Flags uint8 (bit0 Timestamp, bit1 Measurement Status,
+0x2A5E (PLXS 1.0 and GSS): Flags uint8 (bit0 Timestamp, bit1 Measurement Status,
 bit2 Device and Sensor Status, bit3 Pulse Amplitude Index, bit4 Device Clock is Not Set),
 SFLOAT SpO2 (%), SFLOAT PR (bpm), Date Time, uint16 status, uint24 device/sensor status,
 SFLOAT PAI (%).
-0x2A5F (PLXS §3.2 / GSS §3.167): Flags uint8 (bit0 SpO2PR-Fast, bit1 SpO2PR-Slow, bit2
+0x2A5F (PLXS and GSS): Flags uint8 (bit0 SpO2PR-Fast, bit1 SpO2PR-Slow, bit2
 Measurement Status, bit3 Device and Sensor Status, bit4 PAI), SpO2PR-Normal (2 SFLOAT),
 optional Fast and Slow pairs, uint16, uint24, SFLOAT PAI.
-0x2A60 (PLXS §3.3): uint16 Supported Features, then uint16 Measurement Status Support if
+0x2A60 (PLXS): uint16 Supported Features, then uint16 Measurement Status Support if
 bit0, then uint24 Device and Sensor Status Support if bit1.
 
 Pure, any thread. Raises ``MalformedPayload``/``ImplausibleValue``.
@@ -40,7 +40,7 @@ __all__ = [
 
 
 class PlxMeasurementStatus(enum.IntFlag):
-    """Measurement Status bits 5-15 (PLXS §3.1.1.3)."""
+    """Measurement Status bits 5-15 (PLXS)."""
 
     MEASUREMENT_ONGOING = 0x0020
     EARLY_ESTIMATED_DATA = 0x0040
@@ -56,7 +56,7 @@ class PlxMeasurementStatus(enum.IntFlag):
 
 
 class PlxDeviceSensorStatus(enum.IntFlag):
-    """Device and Sensor Status bits 0-15 (PLXS §3.1.1.4)."""
+    """Device and Sensor Status bits 0-15 (PLXS)."""
 
     EXTENDED_DISPLAY_UPDATE_ONGOING = 0x0001
     EQUIPMENT_MALFUNCTION_DETECTED = 0x0002

@@ -1,9 +1,9 @@
 """Health Thermometer Service 1.0: Temperature Measurement (0x2A1C, also Intermediate
 Temperature 0x2A1E) and Temperature Type (0x2A1D).
 
-Layout (HTS 1.0 §3.1 / GSS §3.217): Flags uint8 (bit0 unit 0=Celsius 1=Fahrenheit, bit1
+Layout (HTS 1.0 and GSS): Flags uint8 (bit0 unit 0=Celsius 1=Fahrenheit, bit1
 Time Stamp, bit2 Temperature Type), FLOAT temperature (4 octets), optional Date Time,
-optional uint8 Temperature Type (GSS §3.218: 1 armpit, 2 body, 3 ear, 4 finger,
+optional uint8 Temperature Type (GSS: 1 armpit, 2 body, 3 ear, 4 finger,
 5 gastro-intestinal, 6 mouth, 7 rectum, 8 toe, 9 tympanum; others reserved).
 
 Pure, any thread. Raises ``MalformedPayload``/``ImplausibleValue``.
@@ -40,7 +40,7 @@ class TemperatureUnit(enum.StrEnum):
 
 
 class TemperatureType(enum.IntEnum):
-    """Temperature Type values (GSS §3.218)."""
+    """Temperature Type values (GSS)."""
 
     ARMPIT = 1
     BODY = 2

@@ -1,18 +1,18 @@
 """Weight Scale Service 1.0 and Body Composition Service 1.0.
 
-Weight Measurement 0x2A9D (WSS 1.0 §3.2 / GSS §3.260): Flags uint8 (bit0 units 0=SI kg/m
+Weight Measurement 0x2A9D (WSS 1.0 and GSS): Flags uint8 (bit0 units 0=SI kg/m
 1=imperial lb/in, bit1 Time Stamp, bit2 User ID, bit3 BMI and Height), uint16 weight
 (0.005 kg or 0.01 lb; 0xFFFF = "Measurement Unsuccessful"), Date Time, uint8 user id,
 uint16 BMI (0.1 kg/m2), uint16 height (0.001 m or 0.1 in).
-Weight Scale Feature 0x2A9E (WSS §3.1): uint32 (bit0 time stamp, bit1 multiple users,
+Weight Scale Feature 0x2A9E (WSS): uint32 (bit0 time stamp, bit1 multiple users,
 bit2 BMI, bits3-6 weight resolution, bits7-9 height resolution).
-Body Composition Measurement 0x2A9C (BCS 1.0 §3.2 / GSS §3.28): Flags uint16 (bit0 units,
+Body Composition Measurement 0x2A9C (BCS 1.0 and GSS): Flags uint16 (bit0 units,
 bit1 Time Stamp, bit2 User ID, bit3 Basal Metabolism, bit4 Muscle %, bit5 Muscle Mass,
 bit6 Fat Free Mass, bit7 Soft Lean Mass, bit8 Body Water Mass, bit9 Impedance, bit10
 Weight, bit11 Height, bit12 Multiple Packet, bits13-15 RFU and ignored), uint16 body fat
 (0.1 %; 0xFFFF = unsuccessful), then the optional fields in flag order: masses 0.005 kg /
 0.01 lb, basal metabolism uint16 kJ, percentages 0.1 %, impedance 0.1 ohm, height
-0.001 m / 0.1 in. Body Composition Feature 0x2A9B (BCS §3.1): uint32.
+0.001 m / 0.1 in. Body Composition Feature 0x2A9B (BCS): uint32.
 Xiaomi Mi Smart Scale (XMTZC01HM) Weight Scale service-data advertisement: a vendor variant,
 not a GATT notification (see :func:`parse_mi_scale_v1_advertisement`).
 
@@ -270,7 +270,7 @@ def parse_body_composition_measurement(
 
 @dataclass(frozen=True, slots=True)
 class BodyCompositionFeature:
-    """0x2A9B: raw uint32 feature bits (BCS §3.1)."""
+    """0x2A9B: raw uint32 feature bits (BCS)."""
 
     raw: int
 
