@@ -1,0 +1,545 @@
+"""Data access for the telemonitoring area: worklist rows, series, manual entry.
+
+:class:`TelemonitoringSource` is what the UI needs; :class:`InMemoryTelemonitoringSource` serves
+tests and the demo; :class:`FhirTelemonitoringSource` reads the regional backend through
+:class:`app.backend.client.FhirClient`. Series are numpy-free ``array('d')`` columns so large
+histories (millions of points) cross threads without per-point objects.
+
+Thread affinity: every coroutine runs on the core loop. Series objects are immutable by
+convention once returned (the UI may wrap them with ``numpy.frombuffer``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import math
+import random
+import uuid
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from app.domain.telemonitoring import (
+    Alert,
+    AlertStatus,
+    CarePlan,
+    CarePlanFormatError,
+    MonitoredPatient,
+    Parameter,
+    Provenance,
+    Reading,
+)
+from app.events import Event
+from app.services.alerts import AlertEvaluator, Clock, utc_now
+
+
+class TelemonitoringSourceError(Exception):
+    """Base of the data-source errors (unknown patient, backend failure...)."""
+
+
+class UnknownPatient(TelemonitoringSourceError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingDidArrive(Event):
+    """A reading was recorded (device or manual). Carries ids only, no values (no health data)."""
+
+    patient_id: str
+    parameter_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertDidChange(Event):
+    patient_id: str
+    alert_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeleassistanceDidRequest(Event):
+    """The user asked to start a teleassistance call from an alert (calls area picks it up)."""
+
+    patient_id: str
+    alert_id: str | None
+
+
+@dataclass(slots=True)
+class Series:
+    """One parameter's readings, sorted by time.
+
+    ``times_s``: UTC epoch seconds; ``values``: in ``parameter.ucum_unit``; ``origin``: index per
+    point into ``origins`` (provenance, device id).
+    """
+
+    parameter: Parameter
+    times_s: array[float] = field(default_factory=lambda: array("d"))
+    values: array[float] = field(default_factory=lambda: array("d"))
+    origin: array[int] = field(default_factory=lambda: array("B"))
+    origins: list[tuple[Provenance, str | None]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.times_s)
+
+    def origin_of(self, index: int) -> tuple[Provenance, str | None]:
+        return self.origins[self.origin[index]] if self.origins else (Provenance.MANUAL, None)
+
+    def _origin_index(self, provenance: Provenance, device_id: str | None) -> int:
+        key = (provenance, device_id)
+        try:
+            return self.origins.index(key)
+        except ValueError:
+            if len(self.origins) >= 255:
+                raise TelemonitoringSourceError("too many devices in one series") from None
+            self.origins.append(key)
+            return len(self.origins) - 1
+
+    def add(self, reading: Reading) -> None:
+        """Insert keeping time order (appends are O(1) for in-order data)."""
+        t = reading.time_utc.timestamp()
+        i = len(self.times_s)
+        if i and self.times_s[-1] > t:
+            i = bisect.bisect_right(self.times_s, t)
+        o = self._origin_index(reading.provenance, reading.device_id)
+        self.times_s.insert(i, t)
+        self.values.insert(i, reading.value)
+        self.origin.insert(i, o)
+
+    def slice(self, start_s: float | None, end_s: float | None) -> Series:
+        """A copy restricted to ``start_s <= t <= end_s`` (None: open)."""
+        lo = 0 if start_s is None else bisect.bisect_left(self.times_s, start_s)
+        hi = len(self.times_s) if end_s is None else bisect.bisect_right(self.times_s, end_s)
+        return Series(
+            self.parameter,
+            self.times_s[lo:hi],
+            self.values[lo:hi],
+            self.origin[lo:hi],
+            list(self.origins),
+        )
+
+    def readings(self) -> Iterable[Reading]:
+        for t, v, o in zip(self.times_s, self.values, self.origin, strict=True):
+            prov, dev = self.origins[o]
+            yield Reading(self.parameter, datetime.fromtimestamp(t, UTC), v, prov, dev)
+
+
+class TelemonitoringSource(Protocol):
+    """What the telemonitoring UI reads and writes. All coroutines run on the core loop."""
+
+    async def list_patients(self) -> list[MonitoredPatient]:
+        """Monitored patients with their plans and alerts (any order)."""
+        ...
+
+    async def get_series(
+        self,
+        patient_id: str,
+        parameter: Parameter,
+        *,
+        start_utc: datetime | None = None,
+        end_utc: datetime | None = None,
+    ) -> Series:
+        """Readings of one parameter in ``[start_utc, end_utc]``. Raises UnknownPatient."""
+        ...
+
+    async def add_manual_reading(self, patient_id: str, reading: Reading) -> list[Alert]:
+        """Record a level-0 reading; returns alerts it raised. Raises UnknownPatient."""
+        ...
+
+    async def acknowledge(self, alert_id: str, *, practitioner_reference: str) -> Alert:
+        """Acknowledge an alert. Raises KeyError for an unknown alert."""
+        ...
+
+
+class InMemoryTelemonitoringSource:
+    """A source held in memory: tests, demo and offline preview. Evaluates alerts on insert."""
+
+    def __init__(self, *, clock: Clock = utc_now) -> None:
+        self._clock = clock
+        self._names: dict[str, str] = {}
+        self._plans: dict[str, list[CarePlan]] = {}
+        self._series: dict[tuple[str, Parameter], Series] = {}
+        self._extra_alerts: dict[str, Alert] = {}
+        self.evaluator = AlertEvaluator(clock=clock)
+        self.acknowledged: list[tuple[str, str]] = []
+
+    def add_patient(self, patient_id: str, display_name: str, plans: Sequence[CarePlan]) -> None:
+        self._names[patient_id] = display_name
+        self._plans[patient_id] = list(plans)
+
+    def series(self, patient_id: str, parameter: Parameter) -> Series:
+        """The live series (created empty); callers on the core loop only."""
+        return self._series.setdefault((patient_id, parameter), Series(parameter))
+
+    def set_series(self, patient_id: str, series: Series, *, evaluate: bool = True) -> None:
+        """Replace a whole series; ``evaluate`` runs the alert rules over the last 30 days."""
+        self._series[(patient_id, series.parameter)] = series
+        if evaluate and len(series):
+            recent = series.slice(series.times_s[-1] - 30 * 86400, None)
+            for plan in self._plans.get(patient_id, []):
+                self.evaluator.add_readings(plan, recent.readings())
+
+    def add_alert(self, alert: Alert) -> None:
+        self._extra_alerts[alert.id] = alert
+
+    def check_stale(self) -> list[Alert]:
+        out: list[Alert] = []
+        for pid, plans in self._plans.items():
+            for plan in plans:
+                last: dict[Parameter, datetime | None] = {}
+                for p in plan.parameters:
+                    s = self._series.get((pid, p))
+                    last[p] = (
+                        datetime.fromtimestamp(s.times_s[-1], UTC)
+                        if s is not None and len(s)
+                        else None
+                    )
+                out.extend(self.evaluator.check_stale(plan, last))
+        return out
+
+    def _alerts_of(self, pid: str) -> tuple[Alert, ...]:
+        mine = [a for a in self._extra_alerts.values() if a.patient_id == pid]
+        return tuple(mine + self.evaluator.alerts(pid))
+
+    async def list_patients(self) -> list[MonitoredPatient]:
+        await asyncio.sleep(0)
+        return [
+            MonitoredPatient(pid, self._names[pid], tuple(self._plans[pid]), self._alerts_of(pid))
+            for pid in self._names
+        ]
+
+    async def get_series(
+        self,
+        patient_id: str,
+        parameter: Parameter,
+        *,
+        start_utc: datetime | None = None,
+        end_utc: datetime | None = None,
+    ) -> Series:
+        if patient_id not in self._names:
+            raise UnknownPatient(patient_id)
+        s = self._series.get((patient_id, parameter))
+        if s is None:
+            return Series(parameter)
+        return s.slice(
+            None if start_utc is None else start_utc.timestamp(),
+            None if end_utc is None else end_utc.timestamp(),
+        )
+
+    async def add_manual_reading(self, patient_id: str, reading: Reading) -> list[Alert]:
+        if patient_id not in self._names:
+            raise UnknownPatient(patient_id)
+        if reading.observation_id is None:
+            reading = replace(reading, observation_id=str(uuid.uuid4()))
+        self.series(patient_id, reading.parameter).add(reading)
+        raised: list[Alert] = []
+        for plan in self._plans[patient_id]:
+            raised.extend(self.evaluator.add_readings(plan, [reading]))
+        return raised
+
+    async def acknowledge(self, alert_id: str, *, practitioner_reference: str) -> Alert:
+        await asyncio.sleep(0)
+        self.acknowledged.append((alert_id, practitioner_reference))
+        if alert_id in self._extra_alerts:
+            a = replace(self._extra_alerts[alert_id], status=AlertStatus.ACKNOWLEDGED)
+            self._extra_alerts[alert_id] = a
+            return a
+        return self.evaluator.acknowledge(alert_id)
+
+
+class FhirTelemonitoringSource:
+    """Reads plans, observations and Flags from the regional backend (FHIR R4).
+
+    ``client`` is an :class:`app.backend.client.FhirClient` (typed loosely to keep this module
+    importable without a backend). Manual readings are kept locally and returned to the caller;
+    pushing them is the sync layer's job (outbox).
+    """
+
+    def __init__(self, client: Any, *, clock: Clock = utc_now) -> None:
+        self._client = client
+        self._local = InMemoryTelemonitoringSource(clock=clock)
+        self._loaded: set[tuple[str, Parameter]] = set()
+
+    async def list_patients(self) -> list[MonitoredPatient]:
+        from app.services.alerts import flag_to_alert
+        from app.services.careplans import parse_care_plan
+
+        plans = await self._client.search(
+            "CarePlan", {"status": "active"}, include=["CarePlan:subject"]
+        )
+        names: dict[str, str] = {}
+        for res in plans.included:
+            if res.get("resourceType") == "Patient":
+                names[str(res.get("id"))] = _patient_name(res)
+        canonicals = sorted(
+            {
+                str(c).split("|")[0]
+                for cp in plans.matches
+                for c in cp.get("instantiatesCanonical") or []
+            }
+        )
+        ads = (
+            (await self._client.search("ActivityDefinition", {"url": ",".join(canonicals)})).matches
+            if canonicals
+            else []
+        )
+        od_ids = sorted(
+            {
+                str(r.get("reference", "")).rsplit("/", 1)[-1]
+                for ad in ads
+                for r in ad.get("observationResultRequirement") or []
+            }
+        )
+        ods = (
+            (await self._client.search("ObservationDefinition", {"_id": ",".join(od_ids)})).matches
+            if od_ids
+            else []
+        )
+        by_patient: dict[str, list[CarePlan]] = {}
+        for cp in plans.matches:
+            try:
+                plan = parse_care_plan(cp, activity_definitions=ads, observation_definitions=ods)
+            except CarePlanFormatError:  # a malformed plan must not hide the others
+                continue
+            by_patient.setdefault(plan.patient_id, []).append(plan)
+        flags = (await self._client.search("Flag", {"status": "active"})).matches
+        for pid, pl in by_patient.items():
+            if pid not in self._local._names:
+                self._local.add_patient(pid, names.get(pid, pid), pl)
+        for f in flags:
+            a = flag_to_alert(f)
+            if a is not None and a.patient_id in by_patient:
+                self._local.add_alert(a)
+        return await self._local.list_patients()
+
+    async def get_series(
+        self,
+        patient_id: str,
+        parameter: Parameter,
+        *,
+        start_utc: datetime | None = None,
+        end_utc: datetime | None = None,
+    ) -> Series:
+        key = (patient_id, parameter)
+        if key not in self._loaded:
+            result = await self._client.search(
+                "Observation",
+                {"subject": f"Patient/{patient_id}", "code": f"http://loinc.org|{parameter.loinc}"},
+                max_pages=1000,
+            )
+            s = Series(parameter)
+            for obs in sorted(result.matches, key=lambda o: str(o.get("effectiveDateTime", ""))):
+                r = observation_to_reading(obs, parameter)
+                if r is not None:
+                    s.add(r)
+            self._local.set_series(patient_id, s)
+            self._loaded.add(key)
+        return await self._local.get_series(
+            patient_id, parameter, start_utc=start_utc, end_utc=end_utc
+        )
+
+    async def add_manual_reading(self, patient_id: str, reading: Reading) -> list[Alert]:
+        return await self._local.add_manual_reading(patient_id, reading)
+
+    async def acknowledge(self, alert_id: str, *, practitioner_reference: str) -> Alert:
+        from app.services.alerts import acknowledgement
+
+        alert = next(
+            a for p in await self._local.list_patients() for a in p.alerts if a.id == alert_id
+        )
+        if alert.resource_id:
+            req = acknowledgement(
+                alert, practitioner_reference=practitioner_reference, at_utc=utc_now()
+            )
+            await self._client.update(
+                req.body, if_match=f'W/"{req.version_id}"' if req.version_id else None
+            )
+        return await self._local.acknowledge(
+            alert_id, practitioner_reference=practitioner_reference
+        )
+
+
+def _patient_name(patient: Mapping[str, Any]) -> str:
+    for n in patient.get("name") or []:
+        given = " ".join(n.get("given") or [])
+        family = n.get("family", "")
+        if given or family:
+            return f"{family} {given}".strip()
+    return str(patient.get("id", ""))
+
+
+def observation_to_reading(obs: Mapping[str, Any], parameter: Parameter) -> Reading | None:
+    """One reading of ``parameter`` from an Observation (value or matching component)."""
+    when = obs.get("effectiveDateTime") or (obs.get("effectivePeriod") or {}).get("start")
+    try:
+        t = datetime.fromisoformat(str(when)).astimezone(UTC)
+    except ValueError:
+        return None
+    value = None
+    q = obs.get("valueQuantity")
+    from app.services.careplans import parameter_of
+
+    if q is not None and parameter_of(obs.get("code")) is parameter:
+        value = q.get("value")
+    for comp in obs.get("component") or []:
+        if parameter_of(comp.get("code")) is parameter:
+            value = (comp.get("valueQuantity") or {}).get("value")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    device = str((obs.get("device") or {}).get("reference", "")).rsplit("/", 1)[-1] or None
+    provenance = Provenance.DEVICE_BONDED if device else Provenance.MANUAL
+    return Reading(parameter, t, float(value), provenance, device, str(obs.get("id", "")) or None)
+
+
+# -- demo data --------------------------------------------------------------------------------
+def demo_source(
+    *, now_utc: datetime, clock: Clock | None = None, seed: int = 1475
+) -> InMemoryTelemonitoringSource:
+    """A small deterministic demo (a few patients, 90 days of daily readings, some alerts)."""
+    from app.services.careplans import parse_care_plan
+
+    rng = random.Random(seed)
+    src = InMemoryTelemonitoringSource(clock=clock or (lambda: now_utc))
+    for pid, name, plan_json in _DEMO_PATIENTS:
+        plan = parse_care_plan(
+            plan_json["plan"],
+            activity_definitions=[plan_json["ad"]],
+            observation_definitions=plan_json["ods"],
+        )
+        src.add_patient(pid, name, [plan])
+        stale_days = 4 if pid == "demo-3" else 0
+        for t in plan.thresholds:
+            base = _DEMO_BASE[t.parameter]
+            s = Series(t.parameter)
+            days = 90
+            for d in range(days * 2):
+                when = now_utc - timedelta(hours=12 * (days * 2 - d)) - timedelta(days=stale_days)
+                drift = 0.0
+                if pid == "demo-1" and t.parameter is Parameter.SYSTOLIC_BP and d > days * 2 - 6:
+                    drift = 45.0
+                if pid == "demo-2" and t.parameter is Parameter.WEIGHT and d > days * 2 - 6:
+                    drift = 0.6 * (d - (days * 2 - 6))
+                v = base[0] + base[1] * math.sin(d / 9.0) + rng.gauss(0, base[1] / 2) + drift
+                prov = Provenance.MANUAL if d % 17 == 0 else Provenance.DEVICE_BONDED
+                s.add(
+                    Reading(
+                        t.parameter,
+                        when,
+                        round(v, 1),
+                        prov,
+                        None if prov is Provenance.MANUAL else f"dev-{pid}-{t.parameter.key}",
+                    )
+                )
+            src.set_series(pid, s)
+    src.check_stale()
+    return src
+
+
+_DEMO_BASE: dict[Parameter, tuple[float, float]] = {
+    Parameter.SYSTOLIC_BP: (132.0, 6.0),
+    Parameter.DIASTOLIC_BP: (82.0, 4.0),
+    Parameter.HEART_RATE: (72.0, 5.0),
+    Parameter.SPO2: (95.5, 0.8),
+    Parameter.WEIGHT: (78.0, 0.4),
+    Parameter.GLUCOSE: (140.0, 20.0),
+    Parameter.TEMPERATURE: (36.6, 0.2),
+    Parameter.RESPIRATORY_RATE: (16.0, 1.5),
+}
+
+
+def _demo_plan(
+    pid: str,
+    programme: str,
+    bands: Mapping[
+        Parameter,
+        tuple[
+            tuple[float, float],
+            tuple[float | None, float | None],
+            tuple[float | None, float | None],
+        ],
+    ],
+) -> dict[str, Any]:
+    base = "https://fhir.regional-sim.example"
+    ods = []
+    for p, (ref, warn, crit) in bands.items():
+        intervals: list[dict[str, Any]] = [
+            {
+                "category": "reference",
+                "range": {"low": {"value": ref[0]}, "high": {"value": ref[1]}},
+            }
+        ]
+        for sev, (lo, hi) in (("warning", warn), ("critical", crit)):
+            if lo is not None:
+                intervals.append(
+                    {
+                        "category": "critical",
+                        "range": {"high": {"value": lo}},
+                        "extension": [
+                            {"url": f"{base}/StructureDefinition/alarm-severity", "valueCode": sev}
+                        ],
+                    }
+                )
+            if hi is not None:
+                intervals.append(
+                    {
+                        "category": "critical",
+                        "range": {"low": {"value": hi}},
+                        "extension": [
+                            {"url": f"{base}/StructureDefinition/alarm-severity", "valueCode": sev}
+                        ],
+                    }
+                )
+        ods.append(
+            {
+                "resourceType": "ObservationDefinition",
+                "id": f"od-{programme}-{p.key}",
+                "code": {"coding": [{"system": "http://loinc.org", "code": p.loinc}]},
+                "qualifiedInterval": intervals,
+            }
+        )
+    ad = {
+        "resourceType": "ActivityDefinition",
+        "id": f"ad-{programme}",
+        "url": f"{base}/ActivityDefinition/tm-{programme}",
+        "code": {
+            "coding": [{"system": f"{base}/CodeSystem/telemonitoring-programme", "code": programme}]
+        },
+        "timingTiming": {"repeat": {"frequency": 2, "period": 1, "periodUnit": "d"}},
+        "observationResultRequirement": [
+            {"reference": f"ObservationDefinition/{o['id']}"} for o in ods
+        ],
+    }
+    plan = {
+        "resourceType": "CarePlan",
+        "id": f"cp-{pid}",
+        "title": programme,
+        "subject": {"reference": f"Patient/{pid}"},
+        "instantiatesCanonical": [ad["url"]],
+    }
+    return {"plan": plan, "ad": ad, "ods": ods}
+
+
+_HF = {
+    Parameter.SYSTOLIC_BP: ((95.0, 135.0), (90.0, 150.0), (80.0, 170.0)),
+    Parameter.DIASTOLIC_BP: ((55.0, 85.0), (50.0, 95.0), (45.0, 105.0)),
+    Parameter.HEART_RATE: ((55.0, 90.0), (50.0, 105.0), (40.0, 120.0)),
+    Parameter.SPO2: ((94.0, 100.0), (92.0, None), (88.0, None)),
+    Parameter.WEIGHT: ((40.0, 150.0), (None, None), (None, None)),
+}
+_HT = {
+    Parameter.SYSTOLIC_BP: ((100.0, 140.0), (95.0, 160.0), (85.0, 180.0)),
+    Parameter.DIASTOLIC_BP: ((60.0, 90.0), (55.0, 100.0), (50.0, 110.0)),
+    Parameter.HEART_RATE: ((55.0, 95.0), (50.0, 110.0), (40.0, 130.0)),
+}
+_COPD = {
+    Parameter.SPO2: ((92.0, 100.0), (90.0, None), (86.0, None)),
+    Parameter.HEART_RATE: ((55.0, 100.0), (50.0, 110.0), (40.0, 125.0)),
+    Parameter.TEMPERATURE: ((35.8, 37.4), (35.5, 37.8), (35.0, 38.5)),
+}
+_DEMO_PATIENTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("demo-1", "Rossi Mario", _demo_plan("demo-1", "hypertension", _HT)),
+    ("demo-2", "Bianchi Anna", _demo_plan("demo-2", "heart-failure", _HF)),
+    ("demo-3", "Verdi Giuseppe", _demo_plan("demo-3", "copd", _COPD)),
+    ("demo-4", "Esposito Lucia", _demo_plan("demo-4", "hypertension", _HT)),
+]
