@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -364,6 +365,46 @@ async def test_binary_put_streams_from_file(client: FhirClient, tmp_path: Any) -
     assert stored is not None
     assert stored["contentType"] == "application/pdf"
     assert base64.b64decode(stored["data"]) == data
+
+
+async def test_binary_put_streams_from_async_iterator(client: FhirClient) -> None:
+    chunk = bytes(range(256)) * 256  # 64 KiB
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(8):
+            yield chunk
+
+    binary_id = str(uuid.uuid4())
+    written = await client.put_binary(binary_id, chunks(), content_type="application/pdf")
+
+    assert written.status in (200, 201)
+    stored = (await client.read("Binary", binary_id)).resource
+    assert stored is not None
+    assert base64.b64decode(stored["data"]) == chunk * 8
+
+
+async def test_batch_entries_succeed_or_fail_on_their_own(client: FhirClient) -> None:
+    identifier = ident()
+    result = await client.batch(
+        {
+            "resourceType": "Bundle",
+            "type": "batch",
+            "entry": [
+                {
+                    "resource": {"resourceType": "Patient", "identifier": [identifier]},
+                    "request": {"method": "POST", "url": "Patient"},
+                },
+                {"request": {"method": "GET", "url": f"Patient/{uuid.uuid4()}"}},
+            ],
+        }
+    )
+    assert [e.ok for e in result.entries] == [True, False]
+    assert result.entries[0].status == 201
+    assert result.entries[1].status == 404
+    found = await client.search(
+        "Patient", {"identifier": f"{identifier['system']}|{identifier['value']}"}
+    )
+    assert [p["id"] for p in found.matches] == [result.entries[0].resource_id]
 
 
 # ------------------------------------------------------------------ If-Match / 412

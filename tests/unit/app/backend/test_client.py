@@ -454,3 +454,42 @@ async def test_put_binary_async_iterator_single_attempt() -> None:
 def test_tls_verification_cannot_be_disabled() -> None:
     with pytest.raises(TypeError):
         FhirClient(BASE, verify=False)  # type: ignore[call-arg]
+
+
+async def test_retry_after_http_date_is_understood() -> None:
+    rec = Recorder(
+        js(429, outcome("slow"), {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+        js(200, patient()),
+    )
+    client, sleeps = make_client(rec)
+    async with client:
+        await client.read("Patient", "p1")
+    assert sleeps == [0.0]  # a date in the past: retry at once
+
+
+async def test_conditional_create_with_several_matches_is_precondition_failed() -> None:
+    rec = Recorder(js(412, outcome("multiple matches")))
+    client, _ = make_client(rec)
+    async with client:
+        with pytest.raises(PreconditionFailed) as info:
+            await client.create({"resourceType": "Patient"}, if_none_exist="identifier=s|v")
+    assert info.value.issues[0].diagnostics == "multiple matches"
+    assert len(rec.requests) == 1
+
+
+async def test_batch_reports_each_entry() -> None:
+    response = {
+        "resourceType": "Bundle",
+        "type": "batch-response",
+        "entry": [
+            {"response": {"status": "201 Created", "location": "Patient/a/_history/1"}},
+            {"response": {"status": "404 Not Found", "outcome": outcome("missing", "not-found")}},
+        ],
+    }
+    bundle = {**tx_bundle(), "type": "batch"}
+    rec = Recorder(js(200, response))
+    client, _ = make_client(rec)
+    async with client:
+        result = await client.batch(bundle)
+    assert [(e.ok, e.status) for e in result.entries] == [(True, 201), (False, 404)]
+    assert result.entries[1].issues[0].code == "not-found"
