@@ -52,6 +52,7 @@ from app.backend.errors import (
     TransportError,
     Unauthorized,
 )
+from app.logs import safe
 
 __all__ = [
     "BundleEntryResult",
@@ -613,10 +614,12 @@ class FhirClient:
     async def _send(self, request: _Request) -> httpx.Response:
         url = request.url if "://" in request.url else self._base + request.url
         refreshed = False
+        force_refresh = False
         attempt = 0
         while True:
             attempt += 1
-            headers = await self._headers(request.headers, force_refresh=refreshed)
+            headers = await self._headers(request.headers, force_refresh=force_refresh)
+            force_refresh = False
             content = request.body() if request.body is not None else None
             can_retry = attempt < self._max_attempts and (
                 request.replayable or request.body is None
@@ -640,12 +643,17 @@ class FhirClient:
             if response.status_code == 401 and not refreshed and self._token_provider is not None:
                 if request.replayable or request.body is None:
                     refreshed = True
+                    force_refresh = True
                     attempt -= 1  # the refresh is not a failure of the request
                     continue
             wait_s = self._retry_wait(response, attempt)
             if can_retry and wait_s is not None:
                 if response.status_code == 429 or request.idempotent:
-                    log.info("HTTP %s, retrying after %.1f s", response.status_code, wait_s)
+                    log.info(
+                        "HTTP %s, retrying after %s s",
+                        safe(response.status_code),
+                        safe(round(wait_s, 1)),
+                    )
                     await self._sleep(wait_s)
                     continue
             raise _status_error(response)
