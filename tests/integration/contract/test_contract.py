@@ -319,6 +319,49 @@ async def test_transaction_with_urn_uuid_references_and_binary(client: FhirClien
     assert base64.b64decode(stored_binary["data"]) == pdf
 
 
+async def test_idempotent_report_transaction_put_binary_with_client_id(client: FhirClient) -> None:
+    """DESIGN §4 form: Binary by PUT with a client id (never POSTed), referenced by urn:uuid."""
+    binary_id = str(uuid.uuid4())
+    binary_urn = f"urn:uuid:{binary_id}"
+    identifier = ident()
+    pdf = b"%PDF-1.4\n% referto\n"
+    bundle = transaction(
+        {
+            "fullUrl": binary_urn,
+            "resource": {
+                "resourceType": "Binary",
+                "id": binary_id,
+                "contentType": "application/pdf",
+                "data": base64.b64encode(pdf).decode(),
+            },
+            "request": {"method": "PUT", "url": f"Binary/{binary_id}"},
+        },
+        post(
+            urn(),
+            {
+                "resourceType": "DocumentReference",
+                "identifier": [identifier],
+                "status": "current",
+                "content": [{"attachment": {"contentType": "application/pdf", "url": binary_urn}}],
+            },
+            f"identifier={identifier['system']}|{identifier['value']}",
+        ),
+    )
+
+    first = await client.transaction(bundle)
+    again = await client.transaction(bundle)  # resent after an unknown outcome
+
+    assert first.entries[1].resource_id == again.entries[1].resource_id
+    found = await client.search(
+        "DocumentReference", {"identifier": f"{identifier['system']}|{identifier['value']}"}
+    )
+    assert len(found.matches) == 1
+    url = found.matches[0]["content"][0]["attachment"]["url"]
+    assert url.endswith(f"Binary/{binary_id}")
+    stored = (await client.read("Binary", binary_id)).resource
+    assert stored is not None and base64.b64decode(stored["data"]) == pdf
+
+
 async def test_failed_transaction_writes_nothing(
     request: pytest.FixtureRequest, fhir_server: FhirServer, client: FhirClient
 ) -> None:
