@@ -24,10 +24,10 @@ from ui.pages.placeholder import (
     DevicesPage,
     PatientPage,
     TeleconsultsPage,
-    TelemonitoringPage,
 )
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
+from ui.pages.telemonitoring import TelemonitoringPage
 
 PAGE_TYPES: tuple[type[Page], ...] = (
     AgendaPage,

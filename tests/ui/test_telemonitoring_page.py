@@ -1,0 +1,238 @@
+"""The telemonitoring page: worklist by urgency, trends with bands and alerts, exports, actions."""
+
+from __future__ import annotations
+
+from array import array
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QTreeWidget,
+    QWidget,
+)
+
+from app.config import Paths, Settings
+from app.domain.telemonitoring import (
+    AlertKind,
+    AlertStatus,
+    Parameter,
+    Provenance,
+    Severity,
+)
+from app.services.careplans import parse_care_plan
+from app.services.telemonitoring import (
+    InMemoryTelemonitoringSource,
+    Series,
+    TeleassistanceDidRequest,
+    _demo_plan,
+    demo_source,
+)
+from app.workstation import Workstation
+from ui.bridge import Bridge
+from ui.context import UiContext
+from ui.i18n import Translations
+from ui.pages.telemonitoring import ManualEntryDialog, TelemonitoringPage
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(qapp):
+    ws = Workstation(settings=Settings(), paths=Paths.default().ensure())
+    ws.start()
+    bridge = Bridge(ws.runtime, ws.bus)
+    yield UiContext(ws, bridge, Translations(QApplication.instance()))
+    ws.stop()
+
+
+def _controls(root: QWidget) -> list[QWidget]:
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QListWidget, QTreeWidget)
+    return [
+        w
+        for w in root.findChildren(QWidget)
+        if isinstance(w, kinds) and not w.objectName().startswith("qt_")
+    ]
+
+
+def _page(ctx, qtbot, source) -> TelemonitoringPage:
+    page = TelemonitoringPage(ctx, source=source)
+    page.resize(1400, 900)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: bool(page.patients) and not page.busy, timeout=10_000)
+    return page
+
+
+def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) -> None:
+    source = demo_source(now_utc=NOW)
+    page = _page(ctx, qtbot, source)
+
+    # Sorted by urgency: critical first; every row is a patient.
+    urgencies = [p.urgency() for p in page.patients]
+    assert urgencies == sorted(urgencies, reverse=True)
+    assert page.patients[0].urgency()[0] == Severity.CRITICAL
+    assert page.worklist.topLevelItemCount() == 4
+
+    # Filter by condition.
+    page.condition_filter.setCurrentIndex(page.condition_filter.findData("heart-failure"))
+    assert [p.patient_id for p in page.visible_patients()] == ["demo-2"]
+    assert page.worklist.topLevelItemCount() == 1
+
+    # Open by keyboard (Enter on the worklist).
+    page.worklist.setFocus()
+    page.worklist.setCurrentItem(page.worklist.topLevelItem(0))
+    with qtbot.waitSignal(page.patient_opened, timeout=10_000) as opened:
+        QTest.keyClick(page.worklist, Qt.Key.Key_Return)
+    assert opened.args == ["demo-2"]
+    trend = page.trend
+    assert trend.parameters == (
+        Parameter.SYSTOLIC_BP,
+        Parameter.DIASTOLIC_BP,
+        Parameter.HEART_RATE,
+        Parameter.SPO2,
+        Parameter.WEIGHT,
+    )
+    assert all(trend.track_points(p) > 0 for p in trend.parameters)
+    assert any(a.kind is AlertKind.TREND for a in page.current.alerts)
+    assert page.alert_list.count() == len(page.current.alerts)
+
+    # Range presets (7 days), by keyboard on the focused button.
+    trend.preset_buttons[1].setFocus()
+    QTest.keyClick(trend.preset_buttons[1], Qt.Key.Key_Space)
+    x0, x1 = trend.x_range()
+    assert 7 * 86400 <= x1 - x0 <= 7.5 * 86400
+
+    # Hover read-out: exact value, time and device of the nearest reading.
+    weight = page.series[Parameter.WEIGHT]
+    text = trend.readout_at(Parameter.WEIGHT, weight.times_s[-1] + 60)
+    assert f"{weight.values[-1]:g} kg" in text and "dev-demo-2-weight" in text
+
+    shot = tmp_path / "telemonitoring.png"
+    assert page.grab().save(str(shot))
+    assert shot.stat().st_size > 30_000
+
+    # Exports.
+    assert trend.export_png(tmp_path / "plots.png")
+    rows = trend.export_csv(tmp_path / "data.csv")
+    lines = (tmp_path / "data.csv").read_text().splitlines()
+    assert lines[0] == "parameter,loinc,time_utc,value,unit,provenance,device"
+    assert rows == len(lines) - 1 > 0
+    page.print_summary(tmp_path / "summary.pdf")
+    assert (tmp_path / "summary.pdf").read_bytes()[:5] == b"%PDF-"
+
+    # Manual entry (level 0): appears at once, marked manual.
+    dlg = ManualEntryDialog(trend.parameters, page.current.plans[0], page)
+    dlg.parameter.setCurrentIndex(dlg.parameter.findData(Parameter.SYSTOLIC_BP))
+    dlg.value.setValue(185)
+    page.manual_entry(dialog=dlg)
+    qtbot.waitUntil(
+        lambda: page.series[Parameter.SYSTOLIC_BP].values[-1] == 185 and not page.busy,
+        timeout=10_000,
+    )
+    sbp = page.series[Parameter.SYSTOLIC_BP]
+    assert sbp.origin_of(len(sbp) - 1)[0] is Provenance.MANUAL
+    qtbot.waitUntil(
+        lambda: any(
+            a.value == 185 and a.severity is Severity.CRITICAL for a in page.current.alerts
+        ),
+        timeout=10_000,
+    )
+
+    # Acknowledge the selected (top) alert.
+    page.alert_list.setCurrentRow(0)
+    top_id = page.alert_list.currentItem().data(Qt.ItemDataRole.UserRole)
+    QTest.keyClick(page, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: (
+            next(a for a in page.current.alerts if a.id == top_id).status
+            is AlertStatus.ACKNOWLEDGED
+        ),
+        timeout=10_000,
+    )
+
+    # Start teleassistance: a core event through the bridge.
+    seen: list[TeleassistanceDidRequest] = []
+    ctx.bridge.on(TeleassistanceDidRequest, seen.append)
+    with qtbot.waitSignal(page.teleassistance_requested, timeout=10_000):
+        page.call_button.click()
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=5_000)
+    assert seen[0].patient_id == "demo-2"
+
+    unnamed = [
+        c.objectName() or type(c).__name__ for c in _controls(page) if not c.accessibleName()
+    ]
+    assert unnamed == []
+
+
+def _big_series(parameter: Parameter, t: np.ndarray, v: np.ndarray) -> Series:
+    s = Series(parameter)
+    s.times_s.frombytes(t.astype(np.float64).tobytes())
+    s.values.frombytes(v.astype(np.float64).tobytes())
+    s.origin = array("B", bytes(len(t)))
+    s.origins = [(Provenance.DEVICE_BONDED, "oximeter-1")]
+    return s
+
+
+def test_five_years_of_minute_spo2_plus_four_parameters_load_and_render(
+    ctx, qtbot, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(7)
+    end = NOW.timestamp()
+    n = 5 * 365 * 24 * 60  # 2,628,000 points
+    t = end - 60.0 * np.arange(n)[::-1]
+    spo2 = np.clip(96 + rng.normal(0, 0.8, n), 80, 100).round()
+    spo2[n // 2] = 81  # one desaturation must survive decimation
+    plan_json = _demo_plan("big", "heart-failure", {
+        Parameter.SPO2: ((94.0, 100.0), (92.0, None), (88.0, None)),
+        Parameter.SYSTOLIC_BP: ((95.0, 135.0), (90.0, 150.0), (80.0, 170.0)),
+        Parameter.DIASTOLIC_BP: ((55.0, 85.0), (50.0, 95.0), (45.0, 105.0)),
+        Parameter.HEART_RATE: ((55.0, 90.0), (50.0, 105.0), (40.0, 120.0)),
+        Parameter.WEIGHT: ((40.0, 150.0), (None, None), (None, None)),
+    })  # fmt: skip
+    plan = parse_care_plan(
+        plan_json["plan"],
+        activity_definitions=[plan_json["ad"]],
+        observation_definitions=plan_json["ods"],
+    )
+    source = InMemoryTelemonitoringSource(clock=lambda: NOW)
+    source.add_patient("big", "Big Data", [plan])
+    source.set_series("big", _big_series(Parameter.SPO2, t, spo2), evaluate=False)
+    daily = end - 86400.0 * np.arange(5 * 365 * 2)[::-1] / 2
+    m = len(daily)
+    for p, base in (
+        (Parameter.SYSTOLIC_BP, 130),
+        (Parameter.DIASTOLIC_BP, 80),
+        (Parameter.HEART_RATE, 70),
+        (Parameter.WEIGHT, 78),
+    ):
+        source.set_series("big", _big_series(p, daily, base + rng.normal(0, 3, m)), evaluate=False)
+    page = _page(ctx, qtbot, source)
+    with qtbot.waitSignal(page.patient_opened, timeout=60_000):
+        page.open_patient("big")
+    trend = page.trend
+    assert len(page.series[Parameter.SPO2]) == n
+    trend.show_last(None)  # all five years
+    QApplication.processEvents()
+    drawn = trend.track_points(Parameter.SPO2)
+    assert 0 < drawn < 10_000  # decimated to the pixel columns
+    _, y = trend._tracks[Parameter.SPO2].curve.getData()
+    assert y.min() == 81  # peak preserved
+    image = trend.render_image()
+    assert image.width() > 500 and image.height() > 400
+    shot = tmp_path / "five_years.png"
+    assert image.save(str(shot))
+    # Zoom into one day: the exact minute readings are drawn.
+    trend.show_last(86400.0)
+    QApplication.processEvents()
+    assert 1400 <= trend.track_points(Parameter.SPO2) <= 1500
