@@ -180,7 +180,9 @@ class TrendView(QWidget):
         self.graphics.setAccessibleName(self.tr("Trend plots"))
         self.readout.setAccessibleName(self.tr("Value under the pointer"))
         for track in self._tracks.values():
-            track.plot.setLabel("left", parameter_label(track.parameter))
+            track.plot.setLabel(
+                "left", f"{parameter_label(track.parameter)} ({display_unit(track.parameter)})"
+            )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -209,12 +211,14 @@ class TrendView(QWidget):
             plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": axis})
             plot.setMenuEnabled(False)
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLabel("left", parameter_label(parameter))
+            plot.setLabel("left", f"{parameter_label(parameter)} ({display_unit(parameter)})")
             plot.getAxis("left").setWidth(70)
             plot.setMouseEnabled(x=True, y=False)
             vb = plot.getViewBox()
-            vb.setAutoVisible(y=True)
-            vb.enableAutoRange(axis="y")
+            if self._decimation == "pyqtgraph":
+                vb.enableAutoRange(axis="y")
+            else:  # y follows the visible data and the target range (see _redraw)
+                vb.disableAutoRange(axis="y")
             if first is None:
                 first = plot
             else:
@@ -376,6 +380,20 @@ class TrendView(QWidget):
         width = max(int(track.plot.getViewBox().width()), 200)
         x, y = track.pyramid.view(x0, x1, width)
         track.curve.setData(x, y)
+        inside = y[(x >= x0) & (x <= x1)] if len(x) else y
+        if not len(inside):
+            return
+        lo, hi = float(inside.min()), float(inside.max())
+        # Show the target limits when they are near the data, so the band is visible without
+        # flattening the curve (a 40-150 kg plausible target would).
+        span = max(hi - lo, 1.0)
+        th = self._plan.for_parameter(track.parameter) if self._plan else None
+        if th is not None and th.target is not None:
+            for limit in (th.target.low, th.target.high):
+                if limit is not None and lo - span <= limit <= hi + span:
+                    lo, hi = min(lo, limit), max(hi, limit)
+        pad = max((hi - lo) * 0.08, 0.5)
+        track.plot.setYRange(lo - pad, hi + pad, padding=0)
 
     # -- hover --------------------------------------------------------------------------------
     def _on_mouse(self, args: tuple[QPointF]) -> None:
@@ -405,7 +423,7 @@ class TrendView(QWidget):
             Provenance.THIRD_PARTY: self.tr("third-party platform %1"),
         }[prov].replace("%1", device or "?")
         return (
-            f"{parameter_label(parameter)}: {track.v[i]:g} {parameter.ucum_unit} · "
+            f"{parameter_label(parameter)}: {track.v[i]:g} {display_unit(parameter)} · "
             f"{when:%Y-%m-%d %H:%M} · {source}"
         )
 
@@ -463,7 +481,7 @@ class TrendView(QWidget):
             else:
                 stats = "<td>0</td><td></td><td></td><td></td><td></td>"
             rows.append(
-                f"<tr><td>{parameter_label(track.parameter)} ({track.parameter.ucum_unit})</td>{stats}<td>{target}</td></tr>"
+                f"<tr><td>{parameter_label(track.parameter)} ({display_unit(track.parameter)})</td>{stats}<td>{target}</td></tr>"
             )
         alert_items = "".join(
             f"<li><b>{severity_label(a.severity)}</b> – {_html(a.explanation)}</li>" for a in alerts
@@ -515,6 +533,14 @@ def parameter_label(parameter: Parameter) -> str:
         Parameter.RESPIRATORY_RATE: QCoreApplication.translate("Parameter", "Respiratory rate"),
     }
     return names[parameter]
+
+
+DISPLAY_UNITS = {"mm[Hg]": "mmHg", "Cel": "°C", "/min": "/min"}
+
+
+def display_unit(parameter: Parameter) -> str:
+    """The unit as people write it (UCUM ``mm[Hg]`` -> ``mmHg``)."""
+    return DISPLAY_UNITS.get(parameter.ucum_unit, parameter.ucum_unit)
 
 
 def severity_label(severity: Severity) -> str:

@@ -45,6 +45,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_DISPLAY_UNITS = {"mm[Hg]": "mmHg", "Cel": "°C"}
+
+
+def display_unit(ucum: str) -> str:
+    """UCUM as people write it in explanations (``mm[Hg]`` -> ``mmHg``)."""
+    return _DISPLAY_UNITS.get(ucum, ucum)
+
+
 def _fmt(value: float, precision: int | None) -> str:
     if precision is None:
         return f"{value:g}"
@@ -154,7 +162,7 @@ class AlertEvaluator:
         if hit is None:
             return None
         severity, band = hit
-        unit = r.parameter.ucum_unit
+        unit = display_unit(r.parameter.ucum_unit)
         rule = f"{r.parameter.key} {_band_text(band, unit, None)} -> {severity.name.lower()}"
         explanation = (
             f"{r.parameter.label} {_fmt(r.value, t.decimal_precision)} {unit} at "
@@ -216,7 +224,7 @@ class AlertEvaluator:
             return None
         if key in self._open_trend:
             return None
-        unit = r.parameter.ucum_unit
+        unit = display_unit(r.parameter.ucum_unit)
         days = rule.window.total_seconds() / 86400
         sign = "+" if change >= 0 else ""
         alert = Alert(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -118,10 +118,6 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     text = trend.readout_at(Parameter.WEIGHT, weight.times_s[-1] + 60)
     assert f"{weight.values[-1]:g} kg" in text and "dev-demo-2-weight" in text
 
-    shot = tmp_path / "telemonitoring.png"
-    assert page.grab().save(str(shot))
-    assert shot.stat().st_size > 30_000
-
     # Exports.
     assert trend.export_png(tmp_path / "plots.png")
     rows = trend.export_csv(tmp_path / "data.csv")
@@ -135,6 +131,7 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     dlg = ManualEntryDialog(trend.parameters, page.current.plans[0], page)
     dlg.parameter.setCurrentIndex(dlg.parameter.findData(Parameter.SYSTOLIC_BP))
     dlg.value.setValue(185)
+    dlg.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(NOW.timestamp()) - 3600))
     page.manual_entry(dialog=dlg)
     qtbot.waitUntil(
         lambda: page.series[Parameter.SYSTOLIC_BP].values[-1] == 185 and not page.busy,
@@ -148,6 +145,10 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
         ),
         timeout=10_000,
     )
+
+    shot = tmp_path / "telemonitoring.png"
+    assert page.grab().save(str(shot))
+    assert shot.stat().st_size > 30_000
 
     # Acknowledge the selected (top) alert.
     page.alert_list.setCurrentRow(0)

@@ -414,7 +414,7 @@ class TelemonitoringPage(Page):
                 self.tr("Select a patient and press Enter to see the trends")
             )
         else:
-            plans = ", ".join(pl.title for pl in self.current.plans)
+            plans = ", ".join(programme_label(pl.programme) for pl in self.current.plans)
             self.patient_label.setText(f"{self.current.display_name} — {plans}")
         self.patient_label.setAccessibleName(self.patient_label.text())
 
@@ -455,8 +455,8 @@ class TelemonitoringPage(Page):
             for s in series.values():
                 self.trend.set_series(s)
             self.trend.set_alerts(patient.alerts)
-            if old_range is not None:
-                self.trend.graphics.ci.getItem(0, 0).setXRange(*old_range, padding=0)
+            if old_range is not None:  # same span, ending at the newest reading
+                self.trend.show_last((old_range[1] - old_range[0]) / 1.02)
             else:
                 self.trend.show_last(30 * 86400.0)
             self.patient_opened.emit(patient_id)

@@ -170,9 +170,9 @@ def test_threshold_alert_explains_value_and_rule() -> None:
     assert alert.severity is Severity.CRITICAL
     assert alert.raised_at_utc == clock.now
     assert alert.value == 172 and alert.value_time_utc == T0
-    assert alert.rule == "sbp >= 170 mm[Hg] -> critical"
+    assert alert.rule == "sbp >= 170 mmHg -> critical"
     assert alert.explanation == (
-        "Systolic blood pressure 172 mm[Hg] at 2026-03-01T08:00+00:00 is >= 170 mm[Hg] "
+        "Systolic blood pressure 172 mmHg at 2026-03-01T08:00+00:00 is >= 170 mmHg "
         "(critical threshold of care plan Telemonitoraggio scompenso cardiaco)"
     )
 
