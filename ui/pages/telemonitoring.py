@@ -387,16 +387,17 @@ class TelemonitoringPage(Page):
         self.alert_list.clear()
         if self.current is None:
             return
+        labels = {
+            AlertStatus.ACTIVE: "",
+            AlertStatus.ACKNOWLEDGED: self.tr("acknowledged"),
+            AlertStatus.RESOLVED: self.tr("resolved"),
+        }
         for a in sorted(
             self.current.alerts,
             key=lambda a: (a.status is AlertStatus.ACTIVE, a.severity, a.raised_at_utc),
             reverse=True,
         ):
-            state = (
-                ""
-                if a.status is AlertStatus.ACTIVE
-                else f" [{self.tr('acknowledged') if a.status is AlertStatus.ACKNOWLEDGED else self.tr('resolved')}]"
-            )
+            state = f" [{labels[a.status]}]" if labels[a.status] else ""
             item = QListWidgetItem(f"{severity_label(a.severity)}{state}: {a.explanation}")
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             item.setToolTip(a.rule)
@@ -454,7 +455,7 @@ class TelemonitoringPage(Page):
             self.trend.set_parameters(params, plan0)
             for s in series.values():
                 self.trend.set_series(s)
-            self.trend.set_alerts(patient.alerts)
+            self.trend.set_alerts(self.current.alerts)
             if old_range is not None:  # same span, ending at the newest reading
                 self.trend.show_last((old_range[1] - old_range[0]) / 1.02)
             else:
