@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from app.domain.telemonitoring import (
@@ -61,7 +62,7 @@ def _number(q: Any) -> float | None:
     if not isinstance(q, Mapping):
         return None
     v = q.get("value")
-    if isinstance(v, bool) or not isinstance(v, int | float | str):
+    if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
         return None
     try:
         return float(v)

@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 
 from app.domain.telemonitoring import (
@@ -323,13 +324,22 @@ class FhirTelemonitoringSource:
     ) -> Series:
         key = (patient_id, parameter)
         if key not in self._loaded:
-            result = await self._client.search(
-                "Observation",
-                {"subject": f"Patient/{patient_id}", "code": f"http://loinc.org|{parameter.loinc}"},
-                max_pages=1000,
-            )
+            subject = f"Patient/{patient_id}"
+            code = f"http://loinc.org|{parameter.loinc}"
+            queries: list[dict[str, str]] = [{"subject": subject, "code": code}]
+            if parameter in (Parameter.SYSTOLIC_BP, Parameter.DIASTOLIC_BP):
+                # Blood pressure arrives as a panel (85354-9) with components.
+                queries.append({"subject": subject, "component-code": code})
+            found: dict[str, Mapping[str, Any]] = {}
+            for query in queries:
+                result = await self._client.search(
+                    "Observation", {**query, "_count": "1000"}, max_pages=1000
+                )
+                for obs in result.matches:
+                    found[str(obs.get("id"))] = obs
+            matches = list(found.values())
             s = Series(parameter)
-            for obs in sorted(result.matches, key=lambda o: str(o.get("effectiveDateTime", ""))):
+            for obs in sorted(matches, key=_effective):
                 r = observation_to_reading(obs, parameter)
                 if r is not None:
                     s.add(r)
@@ -360,6 +370,14 @@ class FhirTelemonitoringSource:
         )
 
 
+def _effective(obs: Mapping[str, Any]) -> float:
+    when = obs.get("effectiveDateTime") or (obs.get("effectivePeriod") or {}).get("start")
+    try:
+        return datetime.fromisoformat(str(when)).timestamp()
+    except ValueError:
+        return 0.0
+
+
 def _patient_name(patient: Mapping[str, Any]) -> str:
     for n in patient.get("name") or []:
         given = " ".join(n.get("given") or [])
@@ -385,7 +403,8 @@ def observation_to_reading(obs: Mapping[str, Any], parameter: Parameter) -> Read
     for comp in obs.get("component") or []:
         if parameter_of(comp.get("code")) is parameter:
             value = (comp.get("valueQuantity") or {}).get("value")
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    # The FHIR client keeps decimals as decimal.Decimal (precision preserved).
+    if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
         return None
     device = str((obs.get("device") or {}).get("reference", "")).rsplit("/", 1)[-1] or None
     provenance = Provenance.DEVICE_BONDED if device else Provenance.MANUAL
