@@ -503,7 +503,7 @@ class TrendView(QWidget):
             "<table border='1' cellspacing='0' cellpadding='3'>"
             f"<tr>{header}</tr>{''.join(rows)}</table>"
             f"<h3>{alerts_title}</h3><ul>{alert_items or '<li>–</li>'}</ul>"
-            "<p><img src='trend://plots' width='640'></p>"
+            "<p><img src='trend://plots' width='1100'></p>"
         )
 
     def print_summary(self, path: Path, *, title: str, alerts: Sequence[Alert]) -> None:
@@ -511,6 +511,9 @@ class TrendView(QWidget):
         doc = QTextDocument()
         image = self.graphics.grab().toImage()
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("trend://plots"), image)
+        font = doc.defaultFont()
+        font.setPixelSize(20)  # 150 dpi page: about 10 pt
+        doc.setDefaultFont(font)
         doc.setHtml(self.summary_html(title=title, alerts=alerts))
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
