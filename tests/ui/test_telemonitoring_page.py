@@ -175,6 +175,14 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     ]
     assert unnamed == []
 
+    # Italian (the build step compiles resources/translations/telemonitoring_it.ts).
+    ctx.translations.apply("it")
+    qtbot.waitUntil(lambda: page.ack_button.text() == "Prendi in car&ico", timeout=5_000)
+    assert trend.preset_buttons[1].text() == "7 g"
+    assert page.worklist.headerItem().text(0) == "Urgenza"
+    ctx.translations.apply("en")
+    qtbot.waitUntil(lambda: page.ack_button.text() == "Ac&knowledge", timeout=5_000)
+
 
 def _big_series(parameter: Parameter, t: np.ndarray, v: np.ndarray) -> Series:
     s = Series(parameter)
