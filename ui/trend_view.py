@@ -17,8 +17,16 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QSizeF, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QEvent, QObject, QPointF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.telemonitoring import Alert, AlertKind, CarePlan, Parameter, Provenance, Severity
@@ -146,6 +154,7 @@ class TrendView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.readout)
+        self.graphics.installEventFilter(self)
         self._mouse_proxy = pg.SignalProxy(
             self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse
         )
@@ -178,11 +187,36 @@ class TrendView(QWidget):
         self.print_button.setText(self.tr("Print summary"))
         self.print_button.setAccessibleName(self.tr("Save a printable summary as PDF"))
         self.graphics.setAccessibleName(self.tr("Trend plots"))
+        self.graphics.setAccessibleDescription(
+            self.tr("Left and Right pan, + and - zoom, Home shows all data")
+        )
         self.readout.setAccessibleName(self.tr("Value under the pointer"))
         for track in self._tracks.values():
             track.plot.setLabel(
                 "left", f"{parameter_label(track.parameter)} ({display_unit(track.parameter)})"
             )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keyboard pan/zoom on the plots: Left/Right pan, +/- zoom, Home shows everything."""
+        if watched is self.graphics and event.type() == QEvent.Type.KeyPress and self._tracks:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            x0, x1 = self.x_range()
+            span = x1 - x0
+            first = next(iter(self._tracks.values())).plot
+            if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+                step = span * 0.2 * (-1 if key == Qt.Key.Key_Left else 1)
+                first.setXRange(x0 + step, x1 + step, padding=0)
+                return True
+            if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+                factor = 0.5 if key != Qt.Key.Key_Minus else 2.0
+                mid = (x0 + x1) / 2
+                first.setXRange(mid - span * factor / 2, mid + span * factor / 2, padding=0)
+                return True
+            if key == Qt.Key.Key_Home:
+                self.show_last(None)
+                return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -51,42 +51,42 @@
 <context>
     <name>Parameter</name>
     <message>
-        <location filename="../../ui/trend_view.py" line="536"/>
+        <location filename="../../ui/trend_view.py" line="573"/>
         <source>Systolic BP</source>
         <translation>PA sistolica</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="537"/>
+        <location filename="../../ui/trend_view.py" line="574"/>
         <source>Diastolic BP</source>
         <translation>PA diastolica</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="538"/>
+        <location filename="../../ui/trend_view.py" line="575"/>
         <source>Heart rate</source>
         <translation>Frequenza cardiaca</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="539"/>
+        <location filename="../../ui/trend_view.py" line="576"/>
         <source>SpO2</source>
         <translation>SpO2</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="540"/>
+        <location filename="../../ui/trend_view.py" line="577"/>
         <source>Weight</source>
         <translation>Peso</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="541"/>
+        <location filename="../../ui/trend_view.py" line="578"/>
         <source>Glucose</source>
         <translation>Glicemia</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="542"/>
+        <location filename="../../ui/trend_view.py" line="579"/>
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="543"/>
+        <location filename="../../ui/trend_view.py" line="580"/>
         <source>Respiratory rate</source>
         <translation>Frequenza respiratoria</translation>
     </message>
@@ -127,17 +127,17 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../../ui/trend_view.py" line="560"/>
+        <location filename="../../ui/trend_view.py" line="597"/>
         <source>Information</source>
         <translation>Informazione</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="561"/>
+        <location filename="../../ui/trend_view.py" line="598"/>
         <source>Warning</source>
         <translation>Attenzione</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="562"/>
+        <location filename="../../ui/trend_view.py" line="599"/>
         <source>Critical</source>
         <translation>Critico</translation>
     </message>
@@ -313,162 +313,167 @@
 <context>
     <name>TrendView</name>
     <message>
-        <location filename="../../ui/trend_view.py" line="157"/>
+        <location filename="../../ui/trend_view.py" line="166"/>
         <source>24 h</source>
         <translation>24 h</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="158"/>
+        <location filename="../../ui/trend_view.py" line="167"/>
         <source>7 d</source>
         <translation>7 g</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="159"/>
+        <location filename="../../ui/trend_view.py" line="168"/>
         <source>30 d</source>
         <translation>30 g</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="160"/>
+        <location filename="../../ui/trend_view.py" line="169"/>
         <source>1 y</source>
         <translation>1 a</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="161"/>
+        <location filename="../../ui/trend_view.py" line="170"/>
         <source>All</source>
         <translation>Tutto</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="164"/>
+        <location filename="../../ui/trend_view.py" line="173"/>
         <source>last 24 hours</source>
         <translation>ultime 24 ore</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="165"/>
+        <location filename="../../ui/trend_view.py" line="174"/>
         <source>last 7 days</source>
         <translation>ultimi 7 giorni</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="166"/>
+        <location filename="../../ui/trend_view.py" line="175"/>
         <source>last 30 days</source>
         <translation>ultimi 30 giorni</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="167"/>
+        <location filename="../../ui/trend_view.py" line="176"/>
         <source>last year</source>
         <translation>ultimo anno</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="168"/>
+        <location filename="../../ui/trend_view.py" line="177"/>
         <source>all data</source>
         <translation>tutti i dati</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="172"/>
+        <location filename="../../ui/trend_view.py" line="181"/>
         <source>Show %1</source>
         <translation>Mostra %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="174"/>
+        <location filename="../../ui/trend_view.py" line="183"/>
         <source>Export image</source>
         <translation>Esporta immagine</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="175"/>
+        <location filename="../../ui/trend_view.py" line="184"/>
         <source>Export the plots as a PNG image</source>
         <translation>Esporta i grafici come immagine PNG</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="176"/>
+        <location filename="../../ui/trend_view.py" line="185"/>
         <source>Export CSV</source>
         <translation>Esporta CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="177"/>
+        <location filename="../../ui/trend_view.py" line="186"/>
         <source>Export the visible data as CSV</source>
         <translation>Esporta i dati visibili in CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="178"/>
+        <location filename="../../ui/trend_view.py" line="187"/>
         <source>Print summary</source>
         <translation>Stampa riepilogo</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="179"/>
+        <location filename="../../ui/trend_view.py" line="188"/>
         <source>Save a printable summary as PDF</source>
         <translation>Salva un riepilogo stampabile in PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="180"/>
+        <location filename="../../ui/trend_view.py" line="189"/>
         <source>Trend plots</source>
         <translation>Grafici degli andamenti</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="181"/>
+        <location filename="../../ui/trend_view.py" line="191"/>
+        <source>Left and Right pan, + and - zoom, Home shows all data</source>
+        <translation>Sinistra e Destra spostano, + e - ingrandiscono o riducono, Home mostra tutti i dati</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trend_view.py" line="193"/>
         <source>Value under the pointer</source>
         <translation>Valore sotto il puntatore</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="420"/>
+        <location filename="../../ui/trend_view.py" line="454"/>
         <source>bonded device %1</source>
         <translation>dispositivo associato %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="421"/>
+        <location filename="../../ui/trend_view.py" line="455"/>
         <source>unbonded device %1</source>
         <translation>dispositivo non associato %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="422"/>
+        <location filename="../../ui/trend_view.py" line="456"/>
         <source>manual entry</source>
         <translation>inserimento manuale</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="423"/>
+        <location filename="../../ui/trend_view.py" line="457"/>
         <source>third-party platform %1</source>
         <translation>piattaforma di terze parti %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="490"/>
+        <location filename="../../ui/trend_view.py" line="524"/>
         <source>Parameter</source>
         <translation>Parametro</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="491"/>
+        <location filename="../../ui/trend_view.py" line="525"/>
         <source>Readings</source>
         <translation>Misurazioni</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="492"/>
+        <location filename="../../ui/trend_view.py" line="526"/>
         <source>Min</source>
         <translation>Min</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="493"/>
+        <location filename="../../ui/trend_view.py" line="527"/>
         <source>Mean</source>
         <translation>Media</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="494"/>
+        <location filename="../../ui/trend_view.py" line="528"/>
         <source>Max</source>
         <translation>Max</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="495"/>
+        <location filename="../../ui/trend_view.py" line="529"/>
         <source>Last</source>
         <translation>Ultimo</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="496"/>
+        <location filename="../../ui/trend_view.py" line="530"/>
         <source>Target</source>
         <translation>Obiettivo</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="498"/>
+        <location filename="../../ui/trend_view.py" line="532"/>
         <source>Period</source>
         <translation>Periodo</translation>
     </message>
     <message>
-        <location filename="../../ui/trend_view.py" line="499"/>
+        <location filename="../../ui/trend_view.py" line="533"/>
         <source>Alerts</source>
         <translation>Allarmi</translation>
     </message>

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -113,10 +113,29 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     x0, x1 = trend.x_range()
     assert 7 * 86400 <= x1 - x0 <= 7.5 * 86400
 
+    # Keyboard pan and zoom on the plots.
+    trend.graphics.setFocus()
+    QTest.keyClick(trend.graphics, Qt.Key.Key_Minus)
+    zx0, zx1 = trend.x_range()
+    assert zx1 - zx0 == pytest.approx(2 * (x1 - x0))
+    QTest.keyClick(trend.graphics, Qt.Key.Key_Left)
+    px0, _ = trend.x_range()
+    assert px0 == pytest.approx(zx0 - 0.2 * (zx1 - zx0))
+    QTest.keyClick(trend.graphics, Qt.Key.Key_Plus)
+    trend.preset_buttons[1].click()
+    x0, x1 = trend.x_range()
+
     # Hover read-out: exact value, time and device of the nearest reading.
     weight = page.series[Parameter.WEIGHT]
     text = trend.readout_at(Parameter.WEIGHT, weight.times_s[-1] + 60)
     assert f"{weight.values[-1]:g} kg" in text and "dev-demo-2-weight" in text
+    track = trend._tracks[Parameter.WEIGHT]
+    scene_pos = track.plot.getViewBox().mapViewToScene(
+        QPointF(weight.times_s[-3], weight.values[-3])
+    )
+    view_pos = trend.graphics.mapFromScene(scene_pos)
+    QTest.mouseMove(trend.graphics.viewport(), view_pos)
+    qtbot.waitUntil(lambda: f"{weight.values[-3]:g} kg" in trend.readout.text(), timeout=5_000)
 
     # Exports.
     assert trend.export_png(tmp_path / "plots.png")
