@@ -185,17 +185,16 @@ class InMemoryTelemonitoringSource:
         self._extra_alerts[alert.id] = alert
 
     def check_stale(self) -> list[Alert]:
+        """Stale-data rules for every parameter whose series is known (loaded) here."""
         out: list[Alert] = []
         for pid, plans in self._plans.items():
             for plan in plans:
                 last: dict[Parameter, datetime | None] = {}
                 for p in plan.parameters:
                     s = self._series.get((pid, p))
-                    last[p] = (
-                        datetime.fromtimestamp(s.times_s[-1], UTC)
-                        if s is not None and len(s)
-                        else None
-                    )
+                    if s is None:
+                        continue  # not loaded: unknown, not "never measured"
+                    last[p] = datetime.fromtimestamp(s.times_s[-1], UTC) if len(s) else None
                 out.extend(self.evaluator.check_stale(plan, last))
         return out
 
@@ -205,6 +204,7 @@ class InMemoryTelemonitoringSource:
 
     async def list_patients(self) -> list[MonitoredPatient]:
         await asyncio.sleep(0)
+        self.check_stale()
         return [
             MonitoredPatient(pid, self._names[pid], tuple(self._plans[pid]), self._alerts_of(pid))
             for pid in self._names

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -241,9 +241,18 @@ class TelemonitoringPage(Page):
         ]
         for sc in self._shortcuts:
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Stale-data alerts depend on the clock: re-evaluate the worklist every minute.
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(60_000)
+        self.refresh_timer.timeout.connect(self._auto_refresh)
+        self.refresh_timer.start()
         self.retranslate()
         self._update_actions()
         self.refresh()
+
+    def _auto_refresh(self) -> None:
+        if self.isVisible() and not self.busy:
+            self.refresh()
 
     @staticmethod
     def _default_source(ctx: UiContext) -> TelemonitoringSource:

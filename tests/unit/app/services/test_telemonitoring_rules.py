@@ -317,3 +317,20 @@ async def test_demo_source_has_alerts_of_every_kind() -> None:
     patients = await src.list_patients()
     kinds = {a.kind for p in patients for a in p.alerts}
     assert kinds == {AlertKind.THRESHOLD, AlertKind.STALE, AlertKind.TREND}
+
+
+async def test_worklist_reevaluates_stale_data_as_time_passes() -> None:
+    clock = FakeClock(T0)
+    src = InMemoryTelemonitoringSource(clock=clock)
+    plan = _plan("copd")
+    src.add_patient("pat-004", "Test", [plan])
+    for p in plan.parameters:
+        await src.add_manual_reading(
+            "pat-004", Reading(p, T0, 36.6 if p is Parameter.TEMPERATURE else 95)
+        )
+    (patient,) = await src.list_patients()
+    assert patient.active_alerts == ()
+    clock.advance(hours=40)
+    (patient,) = await src.list_patients()
+    assert {a.kind for a in patient.active_alerts} == {AlertKind.STALE}
+    assert len(patient.active_alerts) == len(plan.parameters)
