@@ -10,7 +10,7 @@ on the history length (``bench/trend_render.py`` compares it with pyqtgraph's ow
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -494,7 +494,13 @@ class TrendView(QWidget):
                     rows += 1
         return rows
 
-    def summary_html(self, *, title: str, alerts: Sequence[Alert]) -> str:
+    def summary_html(
+        self,
+        *,
+        title: str,
+        alerts: Sequence[Alert],
+        describe: Callable[[Alert], str] = lambda a: a.explanation,
+    ) -> str:
         """A print-friendly HTML summary of the visible range (statistics, targets, alerts)."""
         x0, x1 = self.x_range() if self._tracks else (0.0, 0.0)
         fmt = "%Y-%m-%d %H:%M"
@@ -518,7 +524,7 @@ class TrendView(QWidget):
                 f"<tr><td>{parameter_label(track.parameter)} ({display_unit(track.parameter)})</td>{stats}<td>{target}</td></tr>"
             )
         alert_items = "".join(
-            f"<li><b>{severity_label(a.severity)}</b> – {_html(a.explanation)}</li>" for a in alerts
+            f"<li><b>{severity_label(a.severity)}</b> – {_html(describe(a))}</li>" for a in alerts
         )
         head = [
             self.tr("Parameter"),
@@ -540,7 +546,14 @@ class TrendView(QWidget):
             "<p><img src='trend://plots' width='1100'></p>"
         )
 
-    def print_summary(self, path: Path, *, title: str, alerts: Sequence[Alert]) -> None:
+    def print_summary(
+        self,
+        path: Path,
+        *,
+        title: str,
+        alerts: Sequence[Alert],
+        describe: Callable[[Alert], str] = lambda a: a.explanation,
+    ) -> None:
         """Write the summary (with the plots as an image) to a PDF at ``path`` (A4)."""
         doc = QTextDocument()
         image = self.graphics.grab().toImage()
@@ -548,7 +561,7 @@ class TrendView(QWidget):
         font = doc.defaultFont()
         font.setPixelSize(20)  # 150 dpi page: about 10 pt
         doc.setDefaultFont(font)
-        doc.setHtml(self.summary_html(title=title, alerts=alerts))
+        doc.setHtml(self.summary_html(title=title, alerts=alerts, describe=describe))
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setResolution(150)

@@ -189,6 +189,9 @@ class Alert:
     """An explainable alert: ``rule`` says which rule fired, ``value``/``value_time_utc`` on what.
 
     ``resource_id``/``version_id`` identify the synced Flag (for If-Match acknowledgement).
+    ``extra`` holds the rule's numbers as strings so a UI can phrase the explanation in the
+    user's language: threshold ``band_low``/``band_high``; trend ``change``, ``base_value``,
+    ``base_time`` (ISO), ``delta``, ``window_d``; stale ``expected_h``, ``age_h``.
     """
 
     id: str

@@ -245,6 +245,13 @@ class AlertEvaluator:
             ),
             value=r.value,
             value_time_utc=r.time_utc,
+            extra=(
+                ("change", repr(change)),
+                ("base_value", repr(base.value)),
+                ("base_time", base.time_utc.isoformat()),
+                ("delta", repr(rule.delta)),
+                ("window_d", repr(days)),
+            ),
         )
         self._open_trend[key] = alert
         return self._store(alert)
@@ -294,6 +301,10 @@ class AlertEvaluator:
                     + f"; the care plan expects one every {hours:g} h"
                 ),
                 value_time_utc=last,
+                extra=(
+                    ("expected_h", repr(hours)),
+                    ("age_h", "" if age is None else repr(age.total_seconds() / 3600)),
+                ),
             )
             if current is not None:
                 self._resolve(self._open_stale, key)

@@ -106,6 +106,9 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     assert all(trend.track_points(p) > 0 for p in trend.parameters)
     assert any(a.kind is AlertKind.TREND for a in page.current.alerts)
     assert page.alert_list.count() == len(page.current.alerts)
+    trend_text = page.alert_list.item(0).text()
+    assert trend_text.startswith("Warning: Weight 80.8 kg on ")
+    assert "+2.6 kg since" in trend_text and "rule: +2 kg in 3 days" in trend_text
 
     # Range presets (7 days), by keyboard on the focused button.
     trend.preset_buttons[1].setFocus()
@@ -199,6 +202,9 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     qtbot.waitUntil(lambda: page.ack_button.text() == "Prendi in car&ico", timeout=5_000)
     assert trend.preset_buttons[1].text() == "7 g"
     assert page.worklist.headerItem().text(0) == "Urgenza"
+    texts = [page.alert_list.item(i).text() for i in range(page.alert_list.count())]
+    assert any("Peso" in t and "regola: +2 kg in 3 giorni" in t for t in texts), texts
+    assert any("soglia critica" in t and "pari o superiore a 170 mmHg" in t for t in texts), texts
     ctx.translations.apply("en")
     qtbot.waitUntil(lambda: page.ack_button.text() == "Ac&knowledge", timeout=5_000)
 

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,12 +39,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.telemonitoring import (
     Alert,
+    AlertKind,
     AlertStatus,
     CarePlan,
     MonitoredPatient,
     Parameter,
     Provenance,
     Reading,
+    Severity,
 )
 from app.events import EventBus
 from app.services.telemonitoring import (
@@ -48,7 +58,13 @@ from app.services.telemonitoring import (
 )
 from ui.context import UiContext
 from ui.pages.base import Page
-from ui.trend_view import SEVERITY_COLORS, TrendView, parameter_label, severity_label
+from ui.trend_view import (
+    SEVERITY_COLORS,
+    TrendView,
+    display_unit,
+    parameter_label,
+    severity_label,
+)
 
 ALL_CONDITIONS = ""
 
@@ -65,6 +81,106 @@ def programme_label(programme: str) -> str:
         "neurology": QCoreApplication.translate("Programme", "Neurology"),
     }
     return names.get(programme, programme)
+
+
+def _num(value: float) -> str:
+    return QLocale().toString(float(f"{value:.2f}"), "g", 6)
+
+
+def _when(iso_or_dt: datetime | str) -> str:
+    dt = datetime.fromisoformat(iso_or_dt) if isinstance(iso_or_dt, str) else iso_or_dt
+    qdt = QDateTime.fromSecsSinceEpoch(int(dt.timestamp()))
+    return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
+
+
+def alert_text(alert: Alert) -> str:
+    """The alert's explanation in the user's language, from its structured rule data.
+
+    Alerts without rule data (e.g. Flags raised elsewhere) keep their own text.
+    """
+    extra = dict(alert.extra)
+    unit = display_unit(alert.parameter)
+    name = parameter_label(alert.parameter)
+
+    def fill(template: str, *args: str) -> str:
+        for i in range(len(args), 0, -1):  # %10 before %1
+            template = template.replace(f"%{i}", args[i - 1])
+        return template
+
+    try:
+        if alert.kind is AlertKind.THRESHOLD and alert.value is not None and alert.value_time_utc:
+            low = None if extra.get("band_low", "None") == "None" else float(extra["band_low"])
+            high = None if extra.get("band_high", "None") == "None" else float(extra["band_high"])
+            if low is not None and high is None:
+                limit = fill(
+                    QCoreApplication.translate("AlertText", "at or above %1 %2"), _num(low), unit
+                )
+            elif high is not None and low is None:
+                limit = fill(
+                    QCoreApplication.translate("AlertText", "at or below %1 %2"), _num(high), unit
+                )
+            else:
+                limit = fill(
+                    QCoreApplication.translate("AlertText", "between %1 and %2 %3"),
+                    _num(low or 0),
+                    _num(high or 0),
+                    unit,
+                )
+            threshold = {
+                Severity.INFO: QCoreApplication.translate("AlertText", "information threshold"),
+                Severity.WARNING: QCoreApplication.translate("AlertText", "warning threshold"),
+                Severity.CRITICAL: QCoreApplication.translate("AlertText", "critical threshold"),
+            }[alert.severity]
+            return fill(
+                QCoreApplication.translate("AlertText", "%1 %2 %3 on %4 is %5 (%6)"),
+                name,
+                _num(alert.value),
+                unit,
+                _when(alert.value_time_utc),
+                limit,
+                threshold,
+            )
+        if alert.kind is AlertKind.TREND and alert.value is not None and alert.value_time_utc:
+            change = float(extra["change"])
+            return fill(
+                QCoreApplication.translate(
+                    "AlertText",
+                    "%1 %2 %3 on %4: %5 %3 since %6 (%7 %3 on %8; rule: %9 %3 in %10 days)",
+                ),
+                name,
+                _num(alert.value),
+                unit,
+                _when(alert.value_time_utc),
+                ("+" if change >= 0 else "") + _num(change),
+                _when(extra["base_time"]),
+                _num(float(extra["base_value"])),
+                _when(extra["base_time"]),
+                ("+" if float(extra["delta"]) >= 0 else "") + _num(float(extra["delta"])),
+                _num(float(extra["window_d"])),
+            )
+        if alert.kind is AlertKind.STALE and "expected_h" in extra:
+            expected = _num(float(extra["expected_h"]))
+            if alert.value_time_utc is None or not extra.get("age_h"):
+                return fill(
+                    QCoreApplication.translate(
+                        "AlertText", "No %1 reading yet; the care plan expects one every %2 h"
+                    ),
+                    name,
+                    expected,
+                )
+            return fill(
+                QCoreApplication.translate(
+                    "AlertText",
+                    "No %1 reading since %2 (%3 h ago); the care plan expects one every %4 h",
+                ),
+                name,
+                _when(alert.value_time_utc),
+                _num(round(float(extra["age_h"]))),
+                expected,
+            )
+    except (KeyError, ValueError):
+        pass
+    return alert.explanation
 
 
 async def _publish(bus: EventBus, event: TeleassistanceDidRequest) -> TeleassistanceDidRequest:
@@ -288,6 +404,7 @@ class TelemonitoringPage(Page):
         self.trend.retranslate()
         self._fill_filter()
         self._render_worklist()
+        self._render_alerts()
         self._render_patient_label()
 
     # -- data ---------------------------------------------------------------------------------
@@ -362,7 +479,7 @@ class TelemonitoringPage(Page):
                     urgency,
                     p.display_name,
                     ", ".join(programme_label(c) for c in p.conditions),
-                    top.explanation if top else "",
+                    alert_text(top) if top else "",
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, p.patient_id)
@@ -370,7 +487,7 @@ class TelemonitoringPage(Page):
                 color = QColor(SEVERITY_COLORS[top.severity])
                 color.setAlpha(60)
                 item.setBackground(0, QBrush(color))
-                item.setToolTip(3, top.explanation)
+                item.setToolTip(3, alert_text(top))
             self.worklist.addTopLevelItem(item)
             if p.patient_id == selected:
                 self.worklist.setCurrentItem(item)
@@ -407,7 +524,7 @@ class TelemonitoringPage(Page):
             reverse=True,
         ):
             state = f" [{labels[a.status]}]" if labels[a.status] else ""
-            item = QListWidgetItem(f"{severity_label(a.severity)}{state}: {a.explanation}")
+            item = QListWidgetItem(f"{severity_label(a.severity)}{state}: {alert_text(a)}")
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             item.setToolTip(a.rule)
             if a.status is AlertStatus.ACTIVE:
@@ -569,4 +686,4 @@ class TelemonitoringPage(Page):
             for a in (self.current.alerts if self.current else ())
             if a.status is AlertStatus.ACTIVE
         ]
-        self.trend.print_summary(path, title=title, alerts=alerts)
+        self.trend.print_summary(path, title=title, alerts=alerts, describe=alert_text)
