@@ -61,8 +61,7 @@ async def test_turn_check_against_real_coturn(tmp_path: Path) -> None:
     turnserver = shutil.which("turnserver")
     assert turnserver, "coturn is installed by ./dev setup (apt package coturn)"
     port = _free_udp_port()
-    proc = subprocess.Popen(
-        [
+    proc = await asyncio.create_subprocess_exec(
             turnserver,
             "-n",
             "--listening-ip=127.0.0.1",
@@ -76,9 +75,8 @@ async def test_turn_check_against_real_coturn(tmp_path: Path) -> None:
             "--allow-loopback-peers",
             f"--pidfile={tmp_path / 'turn.pid'}",
             "--log-file=stdout",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         check = None
@@ -91,7 +89,7 @@ async def test_turn_check_against_real_coturn(tmp_path: Path) -> None:
         assert float(check.figures["rtt_ms"]) >= 0
     finally:
         proc.terminate()
-        proc.wait(10)
+        await asyncio.wait_for(proc.wait(), 10)
     # And with the server gone: a clear error, bounded.
     gone = await check_turn(f"turn:127.0.0.1:{port}", timeout_s=0.3)
     assert gone.status is Status.ERROR
