@@ -55,6 +55,8 @@ async function main() {
     cookies: { keys: [`cookie-${Date.now()}-${Math.random()}`] },
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'profile'],
+    // The ID token carries the display name too (the app shows who is logged in without userinfo).
+    conformIdTokenClaims: false,
     claims: { openid: ['sub'], profile: ['name', 'family_name', 'given_name'] },
     ttl: {
       AccessToken: args.accessTtl,
