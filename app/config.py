@@ -69,6 +69,11 @@ class Settings:
     log_level: str = "INFO"
     update_url: str | None = None
 
+    @property
+    def fhir_base_url(self) -> str:
+        """The FHIR R4 base of the regional backend (``<backend_url>/fhir``; DESIGN §4)."""
+        return self.backend_url.rstrip("/") + "/fhir"
+
     def replace(self, **changes: Any) -> Settings:
         new = dataclasses.replace(self, **changes)
         new.validate()

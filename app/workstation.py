@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from app.backend.client import FhirClient, TokenProvider
 from app.config import Paths, Settings, save_settings
 from app.events import BackendConnectionDidChange, ConnectionState, EventBus
-from app.runtime import CoreRuntime
+from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.demo_backend import DemoBackend, DemoBackendError
 
 _log = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ class Workstation:
         self.runtime = CoreRuntime()
         self._bus: EventBus | None = None
         self.demo_backend: DemoBackend | None = None
+        #: Supplies access tokens to the backend client (set by the login session; None: anonymous).
+        self.token_provider: TokenProvider | None = None
+        self._client: FhirClient | None = None
+        self._backend_ready: asyncio.Event | None = None
 
     @property
     def settings(self) -> Settings:
@@ -44,6 +49,10 @@ class Workstation:
         self.runtime.submit(self._start_services()).result(timeout=timeout_s)
 
     async def _start_services(self) -> None:
+        self._backend_ready = asyncio.Event()
+        self.runtime.add_shutdown_hook(self._close_client)
+        if not self._settings.demo:
+            self._backend_ready.set()
         if self._settings.demo:
             self.demo_backend = DemoBackend(data_dir=self.paths.data_dir)
             self.runtime.add_shutdown_hook(self.demo_backend.stop)
@@ -61,7 +70,32 @@ class Workstation:
             return
         # Demo mode talks to the bundled backend; the user's saved address is left untouched.
         self._settings = self._settings.replace(backend_url=url)
+        assert self._backend_ready is not None
+        self._backend_ready.set()
         self.bus.publish(BackendConnectionDidChange(ConnectionState.ONLINE, "demo backend"))
+
+    async def backend_client(self, *, timeout_s: float = 30.0) -> FhirClient:
+        """The one FHIR client of this process, for the configured regional backend.
+
+        In demo mode it waits (up to ``timeout_s``) for the bundled backend to be up. Core loop only.
+        Raises ``TimeoutError`` if the backend does not come up in time.
+        """
+        assert_on_core_loop()
+        if self._backend_ready is None:
+            raise RuntimeError("workstation not started")
+        await asyncio.wait_for(self._backend_ready.wait(), timeout_s)
+        if self._client is None:
+            self._client = FhirClient(
+                self._settings.fhir_base_url,
+                token_provider=self.token_provider,
+                ca_bundle_path=self._settings.ca_bundle,
+            )
+        return self._client
+
+    async def _close_client(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
 
     def stop(self) -> None:
         """Await every service's shutdown and stop the loop."""
@@ -71,5 +105,12 @@ class Workstation:
         """Validate, persist (off the loop) and adopt new settings."""
         settings.validate()
         await asyncio.to_thread(save_settings, self.paths, settings)
+        if self._settings.demo:
+            # The bundled backend stays the one this process talks to.
+            settings = settings.replace(demo=True, backend_url=self._settings.backend_url)
+        elif settings.backend_url != self._settings.backend_url or (
+            settings.ca_bundle != self._settings.ca_bundle
+        ):
+            await self._close_client()
         self._settings = settings
         return settings
