@@ -1,0 +1,240 @@
+"""The worklist of one practitioner: today's appointments, teleconsults to answer, alerts.
+
+Sources (FHIR R4): ``Appointment`` where the practitioner is an actor on the day (Italian
+time), ``Task`` (teleconsult) owned by the practitioner and still open, and active ``Flag``
+alerts of the patients the practitioner follows (general practitioner, care plan author or
+contributor). Reads go through a :class:`ResourceReader`, so with a :class:`CachingReader`
+the agenda still opens offline from the last saved copy.
+
+Thread affinity: core loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.domain.workflows import (
+    SERVICE_SYSTEM,
+    Agenda,
+    AgendaItem,
+    AgendaItemKind,
+)
+from app.services.clinical_data import Clock, ResourceReader, utc_now
+
+ITALY = ZoneInfo("Europe/Rome")
+OPEN_TASK_STATUSES = ("requested", "received", "accepted", "in-progress")
+_CLOSED_APPOINTMENTS = frozenset({"cancelled", "noshow", "entered-in-error"})
+
+
+def ref_id(reference: Any, resource_type: str | None = None) -> str | None:
+    """The id of a ``Type/id`` reference (``None`` if it is of another type or absent)."""
+    if not isinstance(reference, Mapping):
+        return None
+    value = str(reference.get("reference") or "")
+    if "/" not in value:
+        return None
+    rtype, _, rid = value.rstrip("/").rpartition("/")
+    rtype = rtype.rsplit("/", 1)[-1]
+    if resource_type is not None and rtype != resource_type:
+        return None
+    return rid or None
+
+
+def human_name(resource: Mapping[str, Any]) -> tuple[str, str]:
+    """(family, given) of the first usable name of a Patient or Practitioner."""
+    for name in resource.get("name") or []:
+        family = str(name.get("family") or "")
+        given = " ".join(str(g) for g in name.get("given") or [])
+        if family or given:
+            return family, given
+    return "", ""
+
+
+def display_name(resource: Mapping[str, Any], *, with_prefix: bool = False) -> str:
+    family, given = human_name(resource)
+    if with_prefix:
+        for name in resource.get("name") or []:
+            prefix = " ".join(name.get("prefix") or [])
+            if prefix:
+                return f"{prefix} {given} {family}".strip()
+        return f"{given} {family}".strip() or str(resource.get("id", ""))
+    return f"{family} {given}".strip() or str(resource.get("id", ""))
+
+
+def parse_instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # a date-only value: midnight in Italy
+        parsed = parsed.replace(tzinfo=ITALY)
+    return parsed.astimezone(UTC)
+
+
+def _service_kind(appointment: Mapping[str, Any]) -> AgendaItemKind | None:
+    for concept in appointment.get("serviceType") or []:
+        for coding in concept.get("coding") or []:
+            if coding.get("system") == SERVICE_SYSTEM:
+                try:
+                    return AgendaItemKind(str(coding.get("code")))
+                except ValueError:
+                    return None
+    return None
+
+
+class AgendaService:
+    """Builds :class:`Agenda` values from a :class:`ResourceReader`."""
+
+    def __init__(self, reader: ResourceReader, *, clock: Clock = utc_now) -> None:
+        self._reader = reader
+        self._clock = clock
+
+    def today(self) -> date:
+        return self._clock().astimezone(ITALY).date()
+
+    async def load(self, practitioner_ref: str, day: date | None = None) -> Agenda:
+        """The agenda of ``practitioner_ref`` (``Practitioner/id``) on ``day`` (Italian date).
+
+        Raises the reader's errors (e.g. :class:`app.backend.TransportError` when offline and
+        nothing was saved before).
+        """
+        day = day or self.today()
+        start = datetime.combine(day, time.min, ITALY)
+        end = start + timedelta(days=1)
+        appointments = await self._reader.search(
+            "Appointment",
+            {
+                "actor": practitioner_ref,
+                "date": [f"ge{start.isoformat()}", f"lt{end.isoformat()}"],
+                "_sort": "date",
+            },
+            include=["Appointment:patient"],
+        )
+        tasks = await self._reader.search(
+            "Task",
+            {
+                "owner": practitioner_ref,
+                "status": ",".join(OPEN_TASK_STATUSES),
+                "code": f"{SERVICE_SYSTEM}|teleconsulto",
+            },
+            include=["Task:patient", "Task:focus"],
+        )
+        flags = await self._reader.search("Flag", {"status": "active"}, include=["Flag:patient"])
+        plans = await self._reader.search("CarePlan", {"status": "active"})
+        items: list[AgendaItem] = []
+        patients = _by_id([*appointments.included, *tasks.included, *flags.included], "Patient")
+        items.extend(self._appointment_items(appointments.matches, patients))
+        requests = _by_id(tasks.included, "ServiceRequest")
+        items.extend(self._task_items(tasks.matches, patients, requests))
+        followed = _followed_patients(practitioner_ref, patients.values(), plans.matches)
+        items.extend(self._flag_items(flags.matches, patients, followed))
+        items.sort(key=AgendaItem.sort_key)
+        from_cache = any(r.from_cache for r in (appointments, tasks, flags, plans))
+        fetched = min(r.fetched_at_utc for r in (appointments, tasks, flags, plans))
+        return Agenda(practitioner_ref, day, tuple(items), fetched, from_cache)
+
+    @staticmethod
+    def _appointment_items(
+        appointments: Iterable[Mapping[str, Any]], patients: Mapping[str, Mapping[str, Any]]
+    ) -> Iterable[AgendaItem]:
+        for appt in appointments:
+            if appt.get("status") in _CLOSED_APPOINTMENTS:
+                continue
+            kind = _service_kind(appt) or AgendaItemKind.TELEVISIT
+            pid = next(
+                (
+                    ref_id(p.get("actor"), "Patient")
+                    for p in appt.get("participant") or []
+                    if ref_id(p.get("actor"), "Patient")
+                ),
+                None,
+            )
+            patient = patients.get(pid or "")
+            yield AgendaItem(
+                kind=kind,
+                resource_ref=f"Appointment/{appt.get('id')}",
+                patient_id=pid,
+                patient_name=display_name(patient) if patient else (pid or ""),
+                status=str(appt.get("status", "")),
+                start_utc=parse_instant(appt.get("start")),
+                end_utc=parse_instant(appt.get("end")),
+                description=str(appt.get("description") or ""),
+            )
+
+    @staticmethod
+    def _task_items(
+        tasks: Iterable[Mapping[str, Any]],
+        patients: Mapping[str, Mapping[str, Any]],
+        requests: Mapping[str, Mapping[str, Any]],
+    ) -> Iterable[AgendaItem]:
+        for task in tasks:
+            pid = ref_id(task.get("for"), "Patient")
+            patient = patients.get(pid or "")
+            sr = requests.get(ref_id(task.get("focus"), "ServiceRequest") or "")
+            reason = ""
+            if sr is not None:
+                reason = str((sr.get("code") or {}).get("text") or "")
+                texts = [str(r.get("text")) for r in sr.get("reasonCode") or [] if r.get("text")]
+                if texts:
+                    reason = f"{reason}: {texts[0]}" if reason else texts[0]
+            yield AgendaItem(
+                kind=AgendaItemKind.TELECONSULT,
+                resource_ref=f"Task/{task.get('id')}",
+                patient_id=pid,
+                patient_name=display_name(patient) if patient else (pid or ""),
+                status=str(task.get("status", "")),
+                start_utc=parse_instant(task.get("authoredOn")),
+                description=reason or str(task.get("description") or ""),
+                priority=str(task.get("priority") or "routine"),
+            )
+
+    @staticmethod
+    def _flag_items(
+        flags: Iterable[Mapping[str, Any]],
+        patients: Mapping[str, Mapping[str, Any]],
+        followed: set[str],
+    ) -> Iterable[AgendaItem]:
+        for flag in flags:
+            pid = ref_id(flag.get("subject"), "Patient")
+            if pid is None or pid not in followed:
+                continue
+            patient = patients.get(pid)
+            yield AgendaItem(
+                kind=AgendaItemKind.ALERT,
+                resource_ref=f"Flag/{flag.get('id')}",
+                patient_id=pid,
+                patient_name=display_name(patient) if patient else pid,
+                status=str(flag.get("status", "")),
+                start_utc=parse_instant((flag.get("period") or {}).get("start")),
+                description=str((flag.get("code") or {}).get("text") or ""),
+                priority="urgent",
+            )
+
+
+def _by_id(resources: Iterable[Mapping[str, Any]], resource_type: str) -> dict[str, Any]:
+    return {str(r.get("id")): r for r in resources if r.get("resourceType") == resource_type}
+
+
+def _followed_patients(
+    practitioner_ref: str,
+    patients: Iterable[Mapping[str, Any]],
+    plans: Iterable[Mapping[str, Any]],
+) -> set[str]:
+    """Patients whose GP is the practitioner, or whose active care plan names them."""
+    pract_id = practitioner_ref.rsplit("/", 1)[-1]
+    out: set[str] = set()
+    for p in patients:
+        if any(ref_id(gp, "Practitioner") == pract_id for gp in p.get("generalPractitioner") or []):
+            out.add(str(p.get("id")))
+    for plan in plans:
+        people = [plan.get("author"), *(plan.get("contributor") or [])]
+        if any(ref_id(r, "Practitioner") == pract_id for r in people):
+            pid = ref_id(plan.get("subject"), "Patient")
+            if pid:
+                out.add(pid)
+    return out

@@ -1,0 +1,278 @@
+"""How the clinical workflow services read and write FHIR data.
+
+Reads go through :class:`ResourceReader`. :class:`FhirReader` asks the regional backend through
+:class:`app.backend.FhirClient`; :class:`CachingReader` keeps the last answer of every query in a
+:class:`SnapshotStore` and serves it when the backend cannot be reached, so the agenda and the
+patient header keep working offline. The in-memory store lasts for the session; the encrypted
+offline store plugs in behind the same protocol.
+
+Writes are units of work (:class:`app.domain.outbox.OutboxUnit`): one transaction Bundle per
+logical change, built completely (client ids, conditional creates on identifiers, If-Match merge
+patches for server-owned resources) before any network I/O, so the same bytes can be resent
+after any failure (DESIGN §4). They go to an :class:`app.domain.outbox.OutboxWriter`: the
+encrypted outbox when the store is open, or :class:`DirectWriter`, which sends at once.
+
+Thread affinity: every coroutine runs on the core loop.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from app.backend import (
+    BundleResult,
+    FhirClient,
+    FhirResource,
+    PreconditionFailed,
+    ServerError,
+    TransportError,
+    fhirjson,
+)
+from app.domain.outbox import BinaryAttachment, OutboxUnit, ResourceUpdate, UnitKind
+
+Clock = Callable[[], datetime]
+Params = Mapping[str, str | Sequence[str]]
+"""Search parameters; a sequence value repeats the parameter (AND)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """Matches and ``_include``d resources of one query; ``from_cache`` if served offline."""
+
+    matches: list[FhirResource]
+    included: list[FhirResource]
+    fetched_at_utc: datetime
+    from_cache: bool = False
+
+
+class ResourceReader(Protocol):
+    """Read access to FHIR resources. Core loop only."""
+
+    async def search(
+        self,
+        resource_type: str,
+        params: Params,
+        *,
+        include: Sequence[str] = (),
+    ) -> ReadResult: ...
+
+    async def read(self, resource_type: str, resource_id: str) -> FhirResource: ...
+
+
+class ClientProvider(Protocol):
+    async def __call__(self) -> FhirClient: ...
+
+
+class FhirReader:
+    """:class:`ResourceReader` over the regional backend."""
+
+    def __init__(self, client: ClientProvider, *, clock: Clock = utc_now) -> None:
+        self._client = client
+        self._clock = clock
+
+    async def search(
+        self,
+        resource_type: str,
+        params: Params,
+        *,
+        include: Sequence[str] = (),
+    ) -> ReadResult:
+        client = await self._client()
+        result = await client.search(resource_type, dict(params), include=include)
+        return ReadResult(list(result.matches), list(result.included), self._clock())
+
+    async def read(self, resource_type: str, resource_id: str) -> FhirResource:
+        client = await self._client()
+        result = await client.read(resource_type, resource_id)
+        assert result.resource is not None  # read() requires a body
+        return result.resource
+
+
+class SnapshotStore(Protocol):
+    """Last known answers of queries, keyed by a stable string. Core loop only."""
+
+    async def put(self, key: str, value: Mapping[str, Any]) -> None: ...
+
+    async def get(self, key: str) -> Mapping[str, Any] | None: ...
+
+
+@dataclass(slots=True)
+class InMemorySnapshotStore:
+    """Snapshots kept in memory for the session (never written to disk: health data)."""
+
+    _data: dict[str, str] = field(default_factory=dict)
+
+    async def put(self, key: str, value: Mapping[str, Any]) -> None:
+        self._data[key] = json.dumps(value, default=str)
+
+    async def get(self, key: str) -> Mapping[str, Any] | None:
+        raw = self._data.get(key)
+        return None if raw is None else dict(json.loads(raw))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def query_key(resource_type: str, params: Params, include: Sequence[str]) -> str:
+    """A stable key for a query (same parameters in any order -> same key)."""
+    items = sorted((k, [v] if isinstance(v, str) else sorted(v)) for k, v in params.items())
+    return json.dumps([resource_type, items, sorted(include)])
+
+
+class CachingReader:
+    """Online first; on a transport failure or a 5xx answer, the last saved answer.
+
+    Raises the original error when there is no saved answer for the query.
+    """
+
+    def __init__(self, primary: ResourceReader, store: SnapshotStore) -> None:
+        self._primary = primary
+        self._store = store
+
+    async def search(
+        self,
+        resource_type: str,
+        params: Params,
+        *,
+        include: Sequence[str] = (),
+    ) -> ReadResult:
+        key = query_key(resource_type, params, include)
+        try:
+            result = await self._primary.search(resource_type, params, include=include)
+        except (TransportError, ServerError):
+            saved = await self._store.get(key)
+            if saved is None:
+                raise
+            return ReadResult(
+                list(saved["matches"]),
+                list(saved["included"]),
+                datetime.fromisoformat(str(saved["fetched_at_utc"])),
+                from_cache=True,
+            )
+        await self._store.put(
+            key,
+            {
+                "matches": result.matches,
+                "included": result.included,
+                "fetched_at_utc": result.fetched_at_utc.isoformat(),
+            },
+        )
+        return result
+
+    async def read(self, resource_type: str, resource_id: str) -> FhirResource:
+        key = query_key(resource_type, {"_id": resource_id}, ())
+        try:
+            resource = await self._primary.read(resource_type, resource_id)
+        except (TransportError, ServerError):
+            saved = await self._store.get(key)
+            if saved is None:
+                raise
+            return dict(saved["resource"])
+        await self._store.put(key, {"resource": resource})
+        return resource
+
+
+# -- writes ----------------------------------------------------------------------------------
+class DirectWriter:
+    """An :class:`app.domain.outbox.OutboxWriter` that sends each unit at once.
+
+    Used until the encrypted outbox is open (and in tests): it applies a unit exactly as the
+    sync worker does (Binaries PUT with their client ids, then the transaction Bundle, then the
+    If-Match updates, re-applying the merge patch after a 412), but keeps nothing: errors
+    propagate to the caller, who still holds the unit and may resend it unchanged.
+    """
+
+    def __init__(self, client: ClientProvider) -> None:
+        self._client = client
+        self.sent: list[uuid.UUID] = []
+        self.results: dict[uuid.UUID, BundleResult | None] = {}
+
+    async def enqueue(self, unit: OutboxUnit) -> None:
+        client = await self._client()
+        for att in unit.attachments:
+            source = att.data if att.data is not None else att.source_path
+            assert source is not None  # OutboxUnit guarantees one of them
+            await client.put_binary(att.client_id, source, content_type=att.content_type)
+        bundle = unit.bundle()
+        result = await client.transaction(bundle) if bundle.get("entry") else None
+        for update in unit.updates:
+            await _apply_update(client, update)
+        self.sent.append(unit.unit_id)
+        self.results[unit.unit_id] = result
+
+
+async def _apply_update(client: FhirClient, update: ResourceUpdate) -> None:
+    def patched(current: FhirResource) -> FhirResource:
+        return merge_patch(current, update.merge_patch)
+
+    if update.if_match is not None:
+        current = await client.read(update.resource_type, update.resource_id)
+        assert current.resource is not None
+        try:
+            await client.update(patched(current.resource), if_match=update.if_match)
+            return
+        except PreconditionFailed:
+            pass  # changed meanwhile: re-apply the (idempotent) patch to the current version
+    await client.read_modify_write(update.resource_type, update.resource_id, patched)
+
+
+def merge_patch(target: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """RFC 7386 JSON merge patch (``None`` deletes a key; objects merge; the rest replaces)."""
+    out = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge_patch(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def make_unit(
+    *,
+    unit_id: uuid.UUID,
+    kind: UnitKind,
+    patient_key: str | None,
+    entries: Sequence[Mapping[str, Any]],
+    label: str,
+    attachments: Sequence[BinaryAttachment] = (),
+    updates: Sequence[ResourceUpdate] = (),
+    created_at_utc: datetime | None = None,
+) -> OutboxUnit:
+    """An :class:`OutboxUnit` whose Bundle is a transaction of ``entries``."""
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": list(entries)}
+    return OutboxUnit(
+        unit_id=unit_id,
+        kind=kind,
+        patient_key=patient_key,
+        bundle_json=fhirjson.dumps(bundle),
+        attachments=tuple(attachments),
+        updates=tuple(updates),
+        label=label,
+        created_at_utc=created_at_utc or utc_now(),
+    )
+
+
+def conditional_create(
+    resource: Mapping[str, Any], *, full_url: str, system: str, value: str
+) -> dict[str, Any]:
+    """A POST entry that creates ``resource`` unless one with the identifier exists."""
+    return {
+        "fullUrl": full_url,
+        "resource": dict(resource),
+        "request": {
+            "method": "POST",
+            "url": str(resource["resourceType"]),
+            "ifNoneExist": f"identifier={system}|{value}",
+        },
+    }

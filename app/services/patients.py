@@ -1,0 +1,370 @@
+"""Patient search (codice fiscale, STP/ENI/TEAM, name), the patient header and consents.
+
+A codice fiscale is validated before any query (check letter, omocodia, impossible dates);
+every match is cross-checked against its recorded sex and birth date, and disagreements come
+back as :class:`IdentityWarning` values for the UI to show. Consents are written as units of
+work (one ``Consent`` with a client identifier, conditional create).
+
+Thread affinity: core loop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from app.domain.codice_fiscale import (
+    BirthSex,
+    CodiceFiscaleMismatch,
+    InvalidCodiceFiscale,
+    parse_codice_fiscale,
+    verify_demographics,
+)
+from app.domain.outbox import OutboxUnit, OutboxWriter, UnitKind
+from app.domain.telemonitoring import Parameter, Reading
+from app.domain.workflows import (
+    CF_SYSTEM,
+    CONSENT_TYPE_SYSTEM,
+    ENI_SYSTEM,
+    ID_TYPE_SYSTEM,
+    STP_SYSTEM,
+    ConsentKind,
+    ConsentState,
+    DeviceInfo,
+    IdentifierKind,
+    IdentityWarning,
+    PatientHeader,
+    PatientIdentifier,
+    PatientMatch,
+    classify_search_text,
+)
+from app.services.agenda import human_name, parse_instant, ref_id
+from app.services.careplans import parameter_of
+from app.services.clinical_data import (
+    Clock,
+    ResourceReader,
+    conditional_create,
+    make_unit,
+    utc_now,
+)
+from app.services.telemonitoring import observation_to_reading
+
+__all__ = ["InvalidCodiceFiscale", "PatientService", "consent_resource", "identity_warnings"]
+
+IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"
+READINGS_WINDOW = timedelta(days=60)
+
+_SYSTEM_KIND = {
+    CF_SYSTEM: IdentifierKind.CODICE_FISCALE,
+    STP_SYSTEM: IdentifierKind.STP,
+    ENI_SYSTEM: IdentifierKind.ENI,
+}
+
+_CONSENT_DISPLAY = {
+    ConsentKind.INFORMED: "Consenso informato all'atto sanitario",
+    ConsentKind.TELEMEDICINE: "Consenso all'erogazione in telemedicina",
+}
+
+
+def _identifier_kind(identifier: Mapping[str, Any]) -> IdentifierKind | None:
+    kind = _SYSTEM_KIND.get(str(identifier.get("system") or ""))
+    if kind is not None:
+        return kind
+    for coding in (identifier.get("type") or {}).get("coding") or []:
+        if coding.get("system") == ID_TYPE_SYSTEM:
+            try:
+                return IdentifierKind(str(coding.get("code")))
+            except ValueError:
+                return None
+    return None
+
+
+def identity_warnings(
+    code: str | None, *, gender: str | None, birth_date: date | None
+) -> tuple[IdentityWarning, ...]:
+    """Cross-check a codice fiscale against recorded gender (FHIR code) and birth date."""
+    if not code:
+        return ()
+    try:
+        parsed = parse_codice_fiscale(code)
+    except InvalidCodiceFiscale:
+        return (IdentityWarning.CF_INVALID,)
+    out: list[IdentityWarning] = []
+    if parsed.omocodia_level:
+        out.append(IdentityWarning.CF_OMOCODIA)
+    sex = {"male": BirthSex.MALE, "female": BirthSex.FEMALE}.get(gender or "")
+    try:
+        verify_demographics(code, sex=sex)
+    except CodiceFiscaleMismatch:
+        out.append(IdentityWarning.CF_SEX_MISMATCH)
+    try:
+        verify_demographics(code, birth_date=birth_date)
+    except CodiceFiscaleMismatch:
+        out.append(IdentityWarning.CF_BIRTH_DATE_MISMATCH)
+    return tuple(out)
+
+
+def patient_match(resource: Mapping[str, Any]) -> PatientMatch:
+    """A :class:`PatientMatch` from a FHIR Patient, with its identity warnings."""
+    family, given = human_name(resource)
+    try:
+        birth = date.fromisoformat(str(resource.get("birthDate")))
+    except ValueError:
+        birth = None
+    identifiers = tuple(
+        PatientIdentifier(_identifier_kind(i), str(i.get("system") or ""), str(i.get("value")))
+        for i in resource.get("identifier") or []
+        if i.get("value")
+    )
+    gender = resource.get("gender")
+    cf = next((i.value for i in identifiers if i.kind is IdentifierKind.CODICE_FISCALE), None)
+    return PatientMatch(
+        patient_id=str(resource.get("id")),
+        family=family,
+        given=given,
+        gender=str(gender) if gender else None,
+        birth_date=birth,
+        identifiers=identifiers,
+        warnings=identity_warnings(cf, gender=gender, birth_date=birth),
+    )
+
+
+def consent_resource(
+    *,
+    consent_id: str,
+    patient_id: str,
+    kind: ConsentKind,
+    practitioner_ref: str,
+    at_utc: datetime,
+) -> dict[str, Any]:
+    """A FHIR R4 Consent (treatment scope, opt-in, permit) collected at the workstation."""
+    return {
+        "resourceType": "Consent",
+        "identifier": [{"system": IDENTIFIER_SYSTEM, "value": f"urn:uuid:{consent_id}"}],
+        "status": "active",
+        "scope": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": "treatment",
+                    "display": "Treatment",
+                }
+            ]
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": CONSENT_TYPE_SYSTEM,
+                        "code": kind.value,
+                        "display": _CONSENT_DISPLAY[kind],
+                    },
+                    {"system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent"},
+                ]
+            }
+        ],
+        "patient": {"reference": f"Patient/{patient_id}"},
+        "dateTime": at_utc.isoformat(),
+        "performer": [{"reference": f"Patient/{patient_id}"}],
+        "policyRule": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                    "code": "OPTIN",
+                    "display": "opt-in",
+                }
+            ]
+        },
+        "provision": {
+            "type": "permit",
+            "period": {"start": at_utc.isoformat()},
+            "actor": [
+                {
+                    "role": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                                "code": "PRCP",
+                            }
+                        ]
+                    },
+                    "reference": {"reference": practitioner_ref},
+                }
+            ],
+        },
+    }
+
+
+class PatientService:
+    """Search patients and load their header; record consents."""
+
+    def __init__(
+        self,
+        reader: ResourceReader,
+        writer: OutboxWriter | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._clock = clock
+
+    async def search(self, text: str) -> list[PatientMatch]:
+        """Patients matching ``text`` (codice fiscale, STP, ENI, TEAM number or name).
+
+        Raises:
+            InvalidSearch: text unusable as any identifier or name.
+            InvalidCodiceFiscale: a codice fiscale with a wrong check letter, impossible
+                date or characters in the wrong places (``reason`` says which).
+        """
+        kind, value = classify_search_text(text)
+        params: dict[str, str | list[str]]
+        if kind is IdentifierKind.CODICE_FISCALE:
+            parse_codice_fiscale(value)  # raises with the reason before any query
+            params = {"identifier": f"{CF_SYSTEM}|{value}"}
+        elif kind is IdentifierKind.STP:
+            params = {"identifier": f"{STP_SYSTEM}|{value}"}
+        elif kind is IdentifierKind.ENI:
+            params = {"identifier": f"{ENI_SYSTEM}|{value}"}
+        elif kind is IdentifierKind.TEAM:
+            params = {"identifier": value}
+        else:
+            params = {"name": value.split()}
+        params["_count"] = "50"
+        result = await self._reader.search("Patient", params)
+        matches = [patient_match(p) for p in result.matches]
+        return sorted(matches, key=lambda m: (m.family, m.given, m.patient_id))
+
+    async def header(self, patient_id: str) -> PatientHeader:
+        """Identity, consents, active care plans, devices in use and the latest readings."""
+        patient = patient_match(await self._reader.read("Patient", patient_id))
+        subject = f"Patient/{patient_id}"
+        consents = await self._reader.search("Consent", {"patient": subject})
+        plans = await self._reader.search("CarePlan", {"subject": subject, "status": "active"})
+        uses = await self._reader.search(
+            "DeviceUseStatement",
+            {"subject": subject},
+            include=["DeviceUseStatement:device"],
+        )
+        since = self._clock() - READINGS_WINDOW
+        observations = await self._reader.search(
+            "Observation",
+            {"subject": subject, "date": f"ge{since.isoformat()}", "_count": "1000"},
+        )
+        return PatientHeader(
+            patient=patient,
+            consents=tuple(_consent_states(consents.matches)),
+            care_plans=tuple(str(cp.get("title") or cp.get("id")) for cp in plans.matches),
+            devices=tuple(_devices(uses.matches, uses.included)),
+            last_readings=tuple(latest_readings(observations.matches)),
+        )
+
+    def consent_unit(
+        self,
+        patient_id: str,
+        kind: ConsentKind,
+        *,
+        practitioner_ref: str,
+        consent_id: uuid.UUID | None = None,
+    ) -> OutboxUnit:
+        """A Consent collected now, as a conditional create on its client identifier."""
+        cid = consent_id or uuid.uuid4()
+        ident = f"urn:uuid:{cid}"
+        resource = consent_resource(
+            consent_id=str(cid),
+            patient_id=patient_id,
+            kind=kind,
+            practitioner_ref=practitioner_ref,
+            at_utc=self._clock(),
+        )
+        return make_unit(
+            unit_id=cid,
+            kind=UnitKind.CONSENT,
+            patient_key=patient_id,
+            entries=[
+                conditional_create(resource, full_url=ident, system=IDENTIFIER_SYSTEM, value=ident)
+            ],
+            label="Consenso",
+        )
+
+    async def record_consent(
+        self,
+        patient_id: str,
+        kind: ConsentKind,
+        *,
+        practitioner_ref: str,
+        consent_id: uuid.UUID | None = None,
+    ) -> OutboxUnit:
+        """Build :meth:`consent_unit` and hand it to the writer (outbox)."""
+        if self._writer is None:
+            raise RuntimeError("PatientService built without a writer")
+        unit = self.consent_unit(
+            patient_id, kind, practitioner_ref=practitioner_ref, consent_id=consent_id
+        )
+        await self._writer.enqueue(unit)
+        return unit
+
+
+def _consent_states(consents: Iterable[Mapping[str, Any]]) -> Iterable[ConsentState]:
+    now = datetime.now(UTC)
+    for c in consents:
+        kinds = [
+            coding.get("code")
+            for cat in c.get("category") or []
+            for coding in cat.get("coding") or []
+            if coding.get("system") == CONSENT_TYPE_SYSTEM
+        ]
+        provision = c.get("provision") or {}
+        end = parse_instant((provision.get("period") or {}).get("end"))
+        active = (
+            c.get("status") == "active"
+            and provision.get("type", "permit") == "permit"
+            and (end is None or end > now)
+        )
+        for code in kinds:
+            try:
+                kind = ConsentKind(str(code))
+            except ValueError:
+                continue
+            yield ConsentState(
+                kind, active, parse_instant(c.get("dateTime")), f"Consent/{c.get('id')}"
+            )
+
+
+def _devices(
+    uses: Iterable[Mapping[str, Any]], included: Iterable[Mapping[str, Any]]
+) -> Iterable[DeviceInfo]:
+    devices = {str(d.get("id")): d for d in included if d.get("resourceType") == "Device"}
+    for use in uses:
+        if use.get("status") not in ("active", "intended", None):
+            continue
+        did = ref_id(use.get("device"), "Device")
+        device = devices.get(did or "")
+        if did is None:
+            continue
+        if device is None:
+            yield DeviceInfo(did, did, None)
+            continue
+        names = [str(n.get("name")) for n in device.get("deviceName") or [] if n.get("name")]
+        label = names[0] if names else str((device.get("type") or {}).get("text") or did)
+        yield DeviceInfo(did, label, device.get("serialNumber"))
+
+
+def latest_readings(observations: Iterable[Mapping[str, Any]]) -> list[Reading]:
+    """The most recent reading of every parameter found, in :class:`Parameter` order."""
+    best: dict[Parameter, Reading] = {}
+    for obs in observations:
+        if obs.get("status") in ("entered-in-error", "cancelled"):
+            continue
+        params = {parameter_of(obs.get("code"))} | {
+            parameter_of(c.get("code")) for c in obs.get("component") or []
+        }
+        for p in params:
+            if p is None:
+                continue
+            r = observation_to_reading(obs, p)
+            if r is not None and (p not in best or r.time_utc > best[p].time_utc):
+                best[p] = r
+    return [best[p] for p in Parameter if p in best]

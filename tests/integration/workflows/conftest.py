@@ -1,0 +1,41 @@
+"""One real regional_sim process (demo seed) per test module of the workflows area."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.backend import FhirClient
+from app.services.clinical_data import DirectWriter, FhirReader
+from tests.integration.regional_sim_process import RunningSim, regional_sim
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
+    db: Path = tmp_path_factory.mktemp("sim") / "sim.sqlite3"
+    with regional_sim(db, extra_args=["--seed", "demo"]) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(sim: RunningSim) -> AsyncIterator[FhirClient]:
+    async with FhirClient(sim.fhir) as c:
+        yield c
+
+
+@pytest.fixture
+def reader(client: FhirClient) -> FhirReader:
+    async def provide() -> FhirClient:
+        return client
+
+    return FhirReader(provide)
+
+
+@pytest.fixture
+def writer(client: FhirClient) -> DirectWriter:
+    async def provide() -> FhirClient:
+        return client
+
+    return DirectWriter(provide)
