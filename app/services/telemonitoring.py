@@ -17,12 +17,13 @@ import math
 import random
 import uuid
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from app.domain.outbox import OutboxWriter
 from app.domain.telemonitoring import (
     Alert,
     AlertStatus,
@@ -257,15 +258,41 @@ class FhirTelemonitoringSource:
     pushing them is the sync layer's job (outbox).
     """
 
-    def __init__(self, client: Any, *, clock: Clock = utc_now) -> None:
-        self._client = client
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        client_factory: Callable[[], Awaitable[Any]] | None = None,
+        outbox: OutboxWriter | None = None,
+        author_reference: Callable[[], str | None] = lambda: None,
+        clock: Clock = utc_now,
+    ) -> None:
+        if (client is None) == (client_factory is None):
+            raise ValueError("give exactly one of client or client_factory")
+        self._client_or_none = client
+        self._client_factory = client_factory
+        self._outbox = outbox
+        self._author_reference = author_reference
+        self._clock = clock
         self._local = InMemoryTelemonitoringSource(clock=clock)
         self._loaded: set[tuple[str, Parameter]] = set()
+
+    @property
+    def _client(self) -> Any:
+        if self._client_or_none is None:
+            raise RuntimeError("backend client not resolved yet")
+        return self._client_or_none
+
+    async def _connect(self) -> None:
+        if self._client_or_none is None:
+            assert self._client_factory is not None
+            self._client_or_none = await self._client_factory()
 
     async def list_patients(self) -> list[MonitoredPatient]:
         from app.services.alerts import flag_to_alert
         from app.services.careplans import parse_care_plan
 
+        await self._connect()
         plans = await self._client.search(
             "CarePlan", {"status": "active"}, include=["CarePlan:subject"]
         )
@@ -324,6 +351,7 @@ class FhirTelemonitoringSource:
     ) -> Series:
         key = (patient_id, parameter)
         if key not in self._loaded:
+            await self._connect()
             subject = f"Patient/{patient_id}"
             code = f"http://loinc.org|{parameter.loinc}"
             queries: list[dict[str, str]] = [{"subject": subject, "code": code}]
@@ -350,15 +378,41 @@ class FhirTelemonitoringSource:
         )
 
     async def add_manual_reading(self, patient_id: str, reading: Reading) -> list[Alert]:
-        return await self._local.add_manual_reading(patient_id, reading)
+        """Show the reading now; with an outbox, also queue it (and its alerts) for the backend.
+
+        The unit is durable before this returns, so a crash after it cannot lose the reading.
+        """
+        from app.services.telemonitoring_units import reading_unit
+
+        if reading.observation_id is None:
+            reading = replace(reading, observation_id=str(uuid.uuid4()))
+        raised = await self._local.add_manual_reading(patient_id, reading)
+        if self._outbox is not None:
+            unit = reading_unit(
+                patient_id,
+                reading,
+                raised,
+                author_reference=self._author_reference(),
+                recorded_utc=self._clock(),
+            )
+            await self._outbox.enqueue(unit)
+        return raised
 
     async def acknowledge(self, alert_id: str, *, practitioner_reference: str) -> Alert:
         from app.services.alerts import acknowledgement
+        from app.services.telemonitoring_units import acknowledgement_unit
 
         alert = next(
             a for p in await self._local.list_patients() for a in p.alerts if a.id == alert_id
         )
-        if alert.resource_id:
+        if self._outbox is not None:
+            # Works offline: the If-Match update waits in the outbox behind the Flag's creation.
+            await self._outbox.enqueue(
+                acknowledgement_unit(
+                    alert, practitioner_reference=practitioner_reference, at_utc=self._clock()
+                )
+            )
+        elif alert.resource_id:
             req = acknowledgement(
                 alert, practitioner_reference=practitioner_reference, at_utc=utc_now()
             )
