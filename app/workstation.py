@@ -14,6 +14,10 @@ from app.config import Paths, Settings, save_settings
 from app.events import BackendConnectionDidChange, ConnectionState, EventBus
 from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.demo_backend import DemoBackend, DemoBackendError
+from app.session.manager import SessionManager, oidc_config_for
+from app.session.offline import OfflineUnlock
+from app.session.oidc import OidcClient
+from app.session.tokens import TokenStore
 
 _log = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ class Workstation:
         self.token_provider: TokenProvider | None = None
         self._client: FhirClient | None = None
         self._backend_ready: asyncio.Event | None = None
+        #: Who is working: login, offline unlock, lock, user switch (app.session); set in start().
+        self.session: SessionManager | None = None
 
     @property
     def settings(self) -> Settings:
@@ -49,6 +55,14 @@ class Workstation:
         self.runtime.submit(self._start_services()).result(timeout=timeout_s)
 
     async def _start_services(self) -> None:
+        self.session = SessionManager(
+            publish=self.bus.publish,
+            offline=OfflineUnlock(self.paths.data_dir / "session" / "offline"),
+            token_store=TokenStore(memory_fallback=self._settings.demo),
+            # Built at first login: in demo mode the backend's address is known only later.
+            oidc=lambda: OidcClient(oidc_config_for(self._settings.backend_url)),
+        )
+        self.runtime.add_shutdown_hook(self.session.shutdown)
         self._backend_ready = asyncio.Event()
         self.runtime.add_shutdown_hook(self._close_client)
         if not self._settings.demo:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from app.workstation import Workstation
     from ui.bridge import Bridge
     from ui.i18n import Translations
+    from ui.lock_screen import ShellLock
     from ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class GuiSession:
     translations: Translations
     window: MainWindow
     cleanups: list[Callable[[], None]]
+    shell_lock: ShellLock | None = None
 
     def close(self) -> None:
         """Close the window, stop the core (awaited shutdown), remove process-wide hooks."""
@@ -80,6 +82,7 @@ def _launch(args: argparse.Namespace) -> GuiSession:
     from ui.bridge import Bridge
     from ui.context import UiContext
     from ui.i18n import Translations
+    from ui.lock_screen import ShellLock
     from ui.main_window import MainWindow
 
     paths = Paths.default().ensure()
@@ -102,11 +105,18 @@ def _launch(args: argparse.Namespace) -> GuiSession:
     window = MainWindow(
         UiContext(workstation=workstation, bridge=bridge, translations=translations)
     )
+    shell_lock = ShellLock(
+        window,
+        bridge=bridge,
+        session=workstation.session,
+        auto_lock_s=lambda: workstation.settings.auto_lock_s,
+    )
+    cleanups.append(shell_lock.dispose)
     window.show()
     _log.info(
         "main window shown (demo=%s, language=%s)", safe(settings.demo), safe(translations.language)
     )
-    return GuiSession(qt_app, workstation, bridge, translations, window, cleanups)
+    return GuiSession(qt_app, workstation, bridge, translations, window, cleanups, shell_lock)
 
 
 def _report_shown_and_quit(session: GuiSession, quit_after_s: float) -> None:

@@ -25,7 +25,7 @@ from app.logs import safe
 from app.session.errors import NotLoggedIn, SessionError, VaultOwnedByAnotherUser
 from app.session.events import SessionDidChange, SessionState
 from app.session.offline import Identity, OfflineUnlock
-from app.session.oidc import BrowserOpener, OidcClient, TokenSet
+from app.session.oidc import BrowserOpener, OidcClient, OidcConfig, TokenSet
 from app.session.tokens import TokenManager, TokenStore
 
 _log = logging.getLogger(__name__)
@@ -57,13 +57,14 @@ class SessionManager:
         publish: Callable[[Event], None],
         offline: OfflineUnlock,
         token_store: TokenStore,
-        oidc: OidcClient | None = None,
+        oidc: OidcClient | Callable[[], OidcClient] | None = None,
         vault_opener: VaultOpener | None = None,
     ) -> None:
         self._publish = publish
         self.offline = offline
         self._token_store = token_store
-        self._oidc = oidc
+        self._oidc_source = oidc
+        self._oidc: OidcClient | None = oidc if isinstance(oidc, OidcClient) else None
         self._open_vault = vault_opener
         self.state = SessionState.SIGNED_OUT
         self.identity: Identity | None = None
@@ -102,11 +103,17 @@ class SessionManager:
         return parked.vault, parked.tokens
 
     # -- transitions ----------------------------------------------------------------------------
+    def _client(self) -> OidcClient | None:
+        if self._oidc is None and callable(self._oidc_source):
+            self._oidc = self._oidc_source()  # built late: the demo backend's URL comes late
+        return self._oidc
+
     async def login(self, opener: BrowserOpener) -> Identity:
         """Online login in the browser; the tokens go to the secret store."""
-        if self._oidc is None:
+        client = self._client()
+        if client is None:
             raise SessionError("no login service is configured")
-        tokens = await self._oidc.login(opener)
+        tokens = await client.login(opener)
         return await self._start_online(tokens)
 
     async def _start_online(self, tokens: TokenSet) -> Identity:
@@ -121,7 +128,8 @@ class SessionManager:
         """Start a session with the local PIN (no network)."""
         identity = await self.offline.unlock(subject, pin)
         manager = None
-        if self._oidc is not None:
+        if self._client() is not None:
+            assert self._oidc is not None
             try:
                 await self._token_store.load(subject)
                 manager = TokenManager(client=self._oidc, store=self._token_store, subject=subject)
@@ -181,7 +189,9 @@ class SessionManager:
             self._announce()
 
     async def shutdown(self) -> None:
-        """Close every vault (shutdown hook)."""
+        """Close every vault and the login client (shutdown hook)."""
+        if self._oidc is not None:
+            await self._oidc.aclose()
         vault = self._vault
         self._clear()
         for parked in list(self._parked.values()):
@@ -231,3 +241,8 @@ class SessionManager:
                 syncing_for=self.syncing_for(),
             )
         )
+
+
+def oidc_config_for(backend_url: str, *, client_id: str = "telemed-workstation") -> OidcConfig:
+    """The regional login service of a backend: ``<backend_url>/login`` is the issuer."""
+    return OidcConfig(issuer=backend_url.rstrip("/") + "/login", client_id=client_id)

@@ -25,6 +25,7 @@ import json
 import logging
 import secrets
 import time
+import webbrowser
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,12 @@ _log = logging.getLogger(__name__)
 
 BrowserOpener = Callable[[str], Awaitable[object]]
 """Opens the authorization URL in the user's browser; may return before the login completes."""
+
+
+async def open_system_browser(url: str) -> bool:
+    """The app's :data:`BrowserOpener`: the user's default browser (RFC 8252 §8.12)."""
+    return await asyncio.to_thread(webbrowser.open, url)
+
 
 Clock = Callable[[], float]
 """Wall-clock seconds since the epoch (``time.time``); injectable for tests."""

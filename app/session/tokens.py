@@ -63,17 +63,35 @@ class SecretStore:
 
 
 class TokenStore:
-    """One :class:`TokenSet` per clinician (subject), in the OS secret store."""
+    """One :class:`TokenSet` per clinician (subject), in the OS secret store.
 
-    def __init__(self, secrets: SecretStore | None = None) -> None:
+    ``memory_fallback`` (demo mode only): when the machine has no secret store, keep tokens in
+    this process's memory instead of failing; they are never written anywhere.
+    """
+
+    def __init__(
+        self, secrets: SecretStore | None = None, *, memory_fallback: bool = False
+    ) -> None:
         self._secrets = secrets or SecretStore(TOKEN_SERVICE)
+        self._memory: dict[str, str] | None = {} if memory_fallback else None
 
     async def save(self, tokens: TokenSet) -> None:
-        await self._secrets.set(tokens.subject, tokens.to_json())
+        try:
+            await self._secrets.set(tokens.subject, tokens.to_json())
+        except SecretStoreUnavailable:
+            if self._memory is None:
+                raise
+            _log.warning("no secret store: demo tokens kept in memory only")
+            self._memory[tokens.subject] = tokens.to_json()
 
     async def load(self, subject: str) -> TokenSet:
         """The stored tokens; raises :class:`NotLoggedIn` when there are none (or unreadable)."""
-        text = await self._secrets.get(subject)
+        try:
+            text = await self._secrets.get(subject)
+        except SecretStoreUnavailable:
+            if self._memory is None:
+                raise
+            text = self._memory.get(subject)
         if text is None:
             raise NotLoggedIn("no stored login for this clinician")
         try:

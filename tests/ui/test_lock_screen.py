@@ -1,0 +1,155 @@
+"""Shared-station mode on the real main window: auto-lock with a warning (fake clock), a lock
+screen that holds no patient data, PIN unlock, fast user switch, and calls kept through a lock.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.session.events import SessionState
+from app.session.offline import Identity
+from ui.entry import GuiSession, launch
+from ui.lock_screen import LockScreen, ShellLock
+
+NURSE = Identity("prac-ifec-colombo", "Marco Colombo", "demo")
+GP = Identity("prac-mmg-bianchi", "Laura Bianchi", "demo")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeCall:
+    """What the video UI registers: an active call and its window."""
+
+    def __init__(self) -> None:
+        self.active = True
+        self.window = QLabel("call")
+        self.window.setObjectName("callWindow")
+
+    def call_active(self) -> bool:
+        return self.active
+
+    def call_windows(self) -> list[QWidget]:
+        return [self.window]
+
+
+@pytest.fixture
+def gui(qtbot):
+    s = launch(["--demo", "--language", "en"])
+    qtbot.waitExposed(s.window)
+    ws = s.workstation
+    assert ws.session is not None
+    for who, pin in ((NURSE, "nurse-pin-1"), (GP, "gp-pin-22")):
+        ws.runtime.submit(ws.session.offline.enroll(who, pin)).result(10)
+    ws.runtime.submit(ws.session.unlock_offline(NURSE.subject, "nurse-pin-1")).result(10)
+    yield s
+    s.close()
+
+
+def _lock(s: GuiSession) -> ShellLock:
+    assert s.shell_lock is not None
+    return s.shell_lock
+
+
+def _type_pin(qtbot, screen: LockScreen, subject: str, pin: str) -> None:
+    screen.user.setCurrentIndex(screen.user.findData(subject))
+    screen.pin.setFocus()
+    QTest.keyClicks(screen.pin, pin)
+    QTest.keyClick(screen.pin, Qt.Key.Key_Return)
+
+
+def test_auto_lock_warns_then_hides_every_page_and_unlocks_with_the_pin(gui, qtbot) -> None:
+    w, lock, ws = gui.window, _lock(gui), gui.workstation
+    clock = FakeClock()
+    lock.use_clock(clock, timer=False)
+    limit = ws.settings.auto_lock_s
+    assert limit == 300
+
+    clock.now += limit - 31
+    lock.tick()
+    assert not lock.warning.isVisible()
+    clock.now += 1
+    lock.tick()
+    assert lock.warning.isVisible() and lock.warning.value() == 30
+    assert "Locking in 30 s" in lock.warning.format()
+    QTest.mouseMove(w.nav)  # any input withdraws the warning
+    qtbot.waitUntil(lambda: not lock.warning.isVisible(), timeout=2000)
+
+    clock.now += limit
+    lock.tick()
+    assert lock.locked
+    screen = lock.lock_screen
+    assert isinstance(screen, LockScreen) and w.centralWidget() is screen
+    # The pages are out of the window, not merely covered.
+    assert all(not p.isVisible() for p in w.pages)
+    assert all(p.window() is not w for p in w.pages)
+    assert w.windowTitle() == "Telemedicine workstation - locked"
+    qtbot.waitUntil(lambda: ws.session.state is SessionState.LOCKED, timeout=3000)
+    qtbot.waitUntil(lambda: screen.user.count() == 2, timeout=3000)
+    assert screen.user.currentData() == NURSE.subject
+    assert "Marco Colombo" in screen.title.text()
+    assert all(c.accessibleName() for c in (screen.user, screen.pin, screen.unlock_button))
+    # Navigation shortcuts do nothing while locked.
+    QTest.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert w.centralWidget() is screen
+
+    _type_pin(qtbot, screen, NURSE.subject, "wrong-pin-0")
+    qtbot.waitUntil(lambda: screen.message.text() == "Wrong PIN.", timeout=5000)
+    assert lock.locked
+    _type_pin(qtbot, screen, NURSE.subject, "nurse-pin-1")
+    qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+    assert w.centralWidget() is not screen and w.pages[0].isVisible()
+    assert w.windowTitle() == "Telemedicine workstation - DEMO"
+    assert ws.session.state is SessionState.ACTIVE and ws.session.identity == NURSE
+
+
+def test_fast_user_switch_keeps_previous_outbox_syncing(gui, qtbot) -> None:
+    w, lock, ws = gui.window, _lock(gui), gui.workstation
+    w.activateWindow()
+    QTest.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # manual lock
+    assert lock.locked
+    screen = lock.lock_screen
+    assert screen is not None
+    qtbot.waitUntil(lambda: screen.user.count() == 2, timeout=3000)
+    _type_pin(qtbot, screen, GP.subject, "gp-pin-22")
+    qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+    assert ws.session.identity == GP
+    assert ws.session.syncing_for() == (NURSE.subject,)
+
+
+def test_a_running_call_is_never_dropped_by_a_lock(gui, qtbot) -> None:
+    w, lock = gui.window, _lock(gui)
+    clock = FakeClock()
+    lock.use_clock(clock, timer=False)
+    call = FakeCall()
+    other = QLabel("trend export")  # another window that may show patient data
+    call.window.show()
+    other.show()
+    lock.add_call_guard(call)
+    try:
+        clock.now += 10 * gui.workstation.settings.auto_lock_s
+        lock.tick()
+        assert not lock.locked  # talking is not being idle: auto-lock waits for the call
+        lock.lock()  # a manual lock keeps the call window only
+        assert lock.locked
+        assert call.window.isVisible() and not other.isVisible()
+        call.active = False
+        screen = lock.lock_screen
+        assert screen is not None
+        qtbot.waitUntil(lambda: screen.user.count() == 2, timeout=3000)
+        _type_pin(qtbot, screen, NURSE.subject, "nurse-pin-1")
+        qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+        assert other.isVisible()  # what the lock hid comes back
+    finally:
+        lock.remove_call_guard(call)
+        call.window.close()
+        other.close()
+    assert w.centralWidget() is not None
