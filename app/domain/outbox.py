@@ -36,6 +36,8 @@ __all__ = [
     "OutboxWriter",
     "ResourceUpdate",
     "UnitKind",
+    "apply_merge_patch",
+    "check_transaction_bundle",
 ]
 
 
@@ -175,6 +177,23 @@ def check_transaction_bundle(bundle_json: bytes) -> None:
             f"entry {index}: only PUT with a client id or POST with ifNoneExist can be resent "
             "safely (DESIGN §4)"
         )
+
+
+def apply_merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch: a new value, ``target`` is not modified.
+
+    Objects merge recursively, ``None`` deletes a key, anything else replaces. Applying the same
+    patch twice gives the same result (what makes re-applying after a 412 or a crash safe).
+    """
+    if not isinstance(patch, Mapping):
+        return patch
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = apply_merge_patch(result.get(key), value)
+    return result
 
 
 @runtime_checkable

@@ -40,7 +40,6 @@ async def test_one_unit_per_patient_in_enqueue_order(vault: Vault) -> None:
     a1 = measurement_unit(patient_cf="RSSMRA80A01H501U")
     b1 = measurement_unit(patient_cf="RSSMRA85T10A562S")
     a2 = measurement_unit(patient_cf="RSSMRA80A01H501U")
-    free1 = measurement_unit(patient_key="")
     for unit in (a1, b1, a2):
         await vault.outbox.enqueue(unit)
     ready = await vault.outbox.ready(limit=10)
@@ -51,7 +50,6 @@ async def test_one_unit_per_patient_in_enqueue_order(vault: Vault) -> None:
     await vault.outbox.mark_bundle_done(str(a1.unit_id), response_json=b"{}")
     ready = await vault.outbox.ready(limit=10)
     assert [u.unit_id for u in ready] == [str(b1.unit_id), str(a2.unit_id)]
-    assert free1.patient_key == ""
 
 
 async def test_backoff_holds_later_units_of_the_patient(vault: Vault) -> None:

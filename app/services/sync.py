@@ -1,0 +1,447 @@
+"""The sync worker: drains the outbox to the regional backend, exactly once per unit.
+
+Per unit (DESIGN §4): attachments are PUT as ``Binary/{client id}`` streamed from the encrypted
+store, then the stored transaction Bundle is POSTed (the same content on every attempt; all its
+entries are conditional creates or PUTs, so a resend after a lost answer cannot duplicate), then
+each If-Match update is applied by read / merge patch / PUT, refetching and re-applying on 412.
+Each step is recorded only after its 2xx answer is stored, so a crash at any point resends at
+most the step that was in flight — which is idempotent.
+
+Failures: network errors (offline, reset, timeout) and 5xx/429/garbled answers are retried with
+exponential back-off and jitter (``Retry-After`` honoured); a unit whose server-side failures
+reach ``max_server_attempts`` becomes a dead letter, and so does a unit the server refuses
+(4xx) — with the server's reason kept for the clinician. Units of one patient go in order.
+
+Also here: :func:`pull_updates_into_cache`, the incremental pull of worklists, patients, care
+plans, thresholds, device associations and consents into the vault's cache.
+
+Thread affinity: everything runs on the core loop; SQL runs on the vault's DB thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from app.backend import fhirjson
+from app.backend.client import FhirClient, FhirResource
+from app.backend.errors import (
+    BackendError,
+    HttpStatusError,
+    MalformedResponse,
+    PreconditionFailed,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+)
+from app.domain.outbox import ResourceUpdate, apply_merge_patch
+from app.events import BackendConnectionDidChange, ConnectionState, Event, SyncQueueDidChange
+from app.logs import safe
+from offline_cache.outbox import Outbox, PendingUnit
+from offline_cache.pull_cache import CachedResource, PullCache
+
+__all__ = [
+    "DEFAULT_PULL_STREAMS",
+    "DrainReport",
+    "PullReport",
+    "RetryPolicy",
+    "SyncWorker",
+    "cached_resources",
+    "pull_updates_into_cache",
+]
+
+_log = logging.getLogger(__name__)
+
+Publish = Callable[[Event], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Back-off: ``base_delay_s * 2**attempts`` capped, times a random factor in [0.5, 1].
+
+    Network failures (the workstation is offline) are retried forever, at most every
+    ``offline_max_delay_s``; server-side failures make a dead letter after
+    ``max_server_attempts``.
+    """
+
+    base_delay_s: float = 2.0
+    max_delay_s: float = 600.0
+    offline_max_delay_s: float = 60.0
+    max_server_attempts: int = 8
+
+    def delay_s(self, attempts: int, *, offline: bool, rng: random.Random) -> float:
+        cap = self.offline_max_delay_s if offline else self.max_delay_s
+        ceiling: float = min(cap, self.base_delay_s * (2 ** min(attempts, 30)))
+        return ceiling * rng.uniform(0.5, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DrainReport:
+    """What one :meth:`SyncWorker.drain` did; ``remaining`` pending and ``dead`` after it."""
+
+    sent: int
+    retried: int
+    dead_lettered: int
+    remaining: int
+    dead: int
+
+
+@dataclass(slots=True)
+class _Counters:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    reason: str
+    status: int | None
+    retry_in_s: float | None
+    offline: bool = False
+
+
+class SyncWorker:
+    """Sends the units of one outbox through one :class:`FhirClient`.
+
+    Args:
+        outbox: the vault's outbox.
+        client: the FHIR client (core loop).
+        publish: where to publish :class:`SyncQueueDidChange` / connection events (the bus).
+        policy: back-off and dead-letter policy.
+        concurrency: units in flight at once (never two of the same patient).
+        rng: jitter source (tests pass a seeded one).
+
+    Thread affinity: core loop only.
+    """
+
+    def __init__(
+        self,
+        *,
+        outbox: Outbox,
+        client: FhirClient,
+        publish: Publish | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+        concurrency: int = 4,
+        rng: random.Random | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be >= 1")
+        self._outbox = outbox
+        self._client = client
+        self._publish = publish
+        self._policy = policy
+        self._concurrency = concurrency
+        self._rng = rng or random.Random()
+        self._wake = asyncio.Event()
+        self._draining = False
+        self._online: bool | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        outbox.add_listener(self._on_outbox_changed)
+
+    def close(self) -> None:
+        """Stop listening to the outbox."""
+        self._outbox.remove_listener(self._on_outbox_changed)
+
+    def wake(self) -> None:
+        """Ask :meth:`run` to look at the queue now (safe from any thread)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake.set)
+
+    def _on_outbox_changed(self) -> None:
+        self.wake()
+
+    async def run(self, *, idle_poll_s: float = 30.0) -> None:
+        """Drain whenever something is due or enqueued; runs until cancelled."""
+        self._loop = asyncio.get_running_loop()
+        await self.publish_counts()
+        while True:
+            self._wake.clear()
+            try:
+                await self.drain()
+            except BackendError:  # already recorded per unit; keep running
+                _log.warning("sync drain stopped early")
+            due = await self._outbox.next_due_in_s()
+            timeout = idle_poll_s if due is None else min(idle_poll_s, max(due, 0.05))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def drain(self) -> DrainReport:
+        """Send every unit that is due, until none is due or in flight.
+
+        Units that fail are rescheduled (or dead-lettered) and not retried within this call.
+        """
+        self._loop = asyncio.get_running_loop()
+        counters = _Counters()
+        in_flight: dict[asyncio.Task[bool], str] = {}
+        failed: set[str] = set()  # failed in this call: wait for the next drain
+        self._draining = True
+        await self.publish_counts()
+        try:
+            while True:
+                free = self._concurrency - len(in_flight)
+                if free > 0:
+                    busy = failed.union(in_flight.values())
+                    for unit in await self._outbox.ready(limit=free, exclude=busy):
+                        task = asyncio.create_task(self._send(unit, counters))
+                        in_flight[task] = unit.unit_id
+                if not in_flight:
+                    break
+                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    unit_id = in_flight.pop(task)
+                    if not task.result():
+                        failed.add(unit_id)
+        finally:
+            for task in in_flight:
+                task.cancel()
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+            self._draining = False
+        counts = await self.publish_counts()
+        return DrainReport(counters.sent, counters.retried, counters.dead, counts[0], counts[1])
+
+    async def publish_counts(self) -> tuple[int, int]:
+        """Publish the queue depth; returns (pending, dead)."""
+        counts = await self._outbox.counts()
+        if self._publish is not None:
+            self._publish(
+                SyncQueueDidChange(
+                    pending=counts.pending,
+                    dead=counts.dead,
+                    draining=self._draining,
+                    last_success_utc=counts.last_success_utc,
+                )
+            )
+        return counts.pending, counts.dead
+
+    # ------------------------------------------------------------------ one unit
+
+    async def _send(self, unit: PendingUnit, counters: _Counters) -> bool:
+        try:
+            await self._send_steps(unit)
+        except (BackendError, fhirjson.FhirJsonError) as exc:
+            failure = self._classify(exc, unit)
+            await self._outbox.record_failure(
+                unit.unit_id,
+                reason=failure.reason,
+                status=failure.status,
+                retry_in_s=failure.retry_in_s,
+            )
+            self._set_online(not failure.offline)
+            if failure.retry_in_s is None:
+                counters.dead += 1
+                _log.warning(
+                    "outbox unit moved to dead letters (%s, HTTP %s)",
+                    safe(unit.kind),
+                    safe(failure.status),
+                )
+            else:
+                counters.retried += 1
+                _log.info(
+                    "outbox unit will be retried in %s s (%s)",
+                    safe(round(failure.retry_in_s, 1)),
+                    safe(type(exc).__name__),
+                )
+            await self.publish_counts()
+            return False
+        counters.sent += 1
+        self._set_online(True)
+        await self.publish_counts()
+        return True
+
+    async def _send_steps(self, unit: PendingUnit) -> None:
+        for attachment in unit.attachments:
+            if attachment.sent:
+                continue
+            await self._client.put_binary(
+                attachment.client_id,
+                self._outbox.attachment_chunks(unit.unit_id, attachment.client_id),
+                content_type=attachment.content_type,
+            )
+            await self._outbox.mark_attachment_sent(unit.unit_id, attachment.client_id)
+        if not unit.bundle_done:
+            result = await self._client.transaction(fhirjson.loads(unit.bundle_json))
+            await self._outbox.mark_bundle_done(
+                unit.unit_id, response_json=fhirjson.dumps(result.bundle)
+            )
+        for index in range(unit.updates_done, len(unit.updates)):
+            await self._apply_update(unit.updates[index])
+            await self._outbox.mark_update_done(unit.unit_id, index)
+
+    async def _apply_update(self, update: ResourceUpdate) -> None:
+        # read -> merge patch -> PUT If-Match; a 412 means someone else changed it meanwhile:
+        # FhirClient.read_modify_write refetches and re-applies the (idempotent) patch.
+        patch = dict(update.merge_patch)
+
+        def apply(current: FhirResource) -> FhirResource:
+            patched: FhirResource = apply_merge_patch(current, patch)
+            return patched
+
+        await self._client.read_modify_write(
+            update.resource_type, update.resource_id, apply, attempts=5
+        )
+
+    def _classify(self, exc: Exception, unit: PendingUnit) -> _Failure:
+        attempts = unit.attempts + 1
+
+        def server_side(reason: str, status: int | None, *, at_least_s: float = 0.0) -> _Failure:
+            if attempts >= self._policy.max_server_attempts:
+                return _Failure(f"{reason} (after {attempts} attempts)", status, None)
+            delay = self._policy.delay_s(attempts, offline=False, rng=self._rng)
+            return _Failure(reason, status, max(delay, at_least_s))
+
+        if isinstance(exc, TransportError):
+            delay = self._policy.delay_s(attempts, offline=True, rng=self._rng)
+            return _Failure(
+                "the regional server could not be reached; will retry", None, delay, offline=True
+            )
+        if isinstance(exc, RateLimited):
+            return server_side(
+                "the regional server is busy (HTTP 429)", 429, at_least_s=exc.retry_after_s or 0.0
+            )
+        if isinstance(exc, ServerError):
+            return server_side(_server_reason(exc), exc.status)
+        if isinstance(exc, Unauthorized):
+            # Not the item's fault: the session must be renewed; never dead-letter for it.
+            delay = self._policy.delay_s(attempts, offline=True, rng=self._rng)
+            return _Failure("sign in again to send this item", 401, delay)
+        if isinstance(exc, PreconditionFailed) and unit.bundle_done:
+            return server_side("the record kept changing on the server; will retry", 412)
+        if isinstance(exc, HttpStatusError):
+            return _Failure(_server_reason(exc), exc.status, None)
+        if isinstance(exc, MalformedResponse):
+            # The server may have committed before the answer broke: resending is safe.
+            return server_side(f"unreadable answer from the server: {exc}", None)
+        if isinstance(exc, fhirjson.FhirJsonError):
+            return _Failure("the stored item is not valid JSON", None, None)
+        return server_side(f"{type(exc).__name__}", None)
+
+    def _set_online(self, online: bool) -> None:
+        if online == self._online:
+            return
+        self._online = online
+        if self._publish is not None:
+            state = ConnectionState.ONLINE if online else ConnectionState.OFFLINE
+            self._publish(BackendConnectionDidChange(state, "sync"))
+
+
+def _server_reason(exc: HttpStatusError) -> str:
+    """The server's own words (OperationOutcome diagnostics and where), for the clinician."""
+    parts = []
+    for issue in exc.issues:
+        text = issue.diagnostics or issue.details_text
+        if not text:
+            continue
+        where = f" ({', '.join(issue.expression)})" if issue.expression else ""
+        parts.append(text + where)
+    return f"HTTP {exc.status}: {'; '.join(parts)}" if parts else f"HTTP {exc.status}"
+
+
+# ---------------------------------------------------------------------- pull
+
+
+@dataclass(frozen=True, slots=True)
+class PullStream:
+    """One resource type to keep locally, with extra search parameters."""
+
+    resource_type: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.resource_type + "".join(f"&{k}={v}" for k, v in self.params)
+
+
+DEFAULT_PULL_STREAMS: tuple[PullStream, ...] = (
+    PullStream("Appointment"),  # worklists
+    PullStream("Patient"),
+    PullStream("CarePlan"),
+    PullStream("ActivityDefinition"),
+    PullStream("ObservationDefinition"),  # thresholds
+    PullStream("DeviceUseStatement"),  # device associations
+    PullStream("Device"),
+    PullStream("Consent"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PullReport:
+    """Resources stored per stream in one pull, and when it finished."""
+
+    stored: dict[str, int] = field(default_factory=dict)
+    finished_at_utc: datetime | None = None
+
+
+async def pull_updates_into_cache(
+    client: FhirClient,
+    cache: PullCache,
+    *,
+    streams: Sequence[PullStream] = DEFAULT_PULL_STREAMS,
+    page_size: int = 100,
+) -> PullReport:
+    """Incremental pull of every stream since its watermark; each stream stored atomically.
+
+    A failing stream raises (its watermark is unchanged; streams done before it are kept).
+    Core loop only.
+    """
+    stored: dict[str, int] = {}
+    for stream in streams:
+        watermark = await cache.watermark(stream.name)
+        result = await client.pull_updates(
+            stream.resource_type,
+            watermark=watermark,
+            params=list(stream.params),
+            page_size=page_size,
+        )
+        await cache.store(
+            stream.name, [_cached(r) for r in result.resources], watermark=result.watermark
+        )
+        stored[stream.name] = len(result.resources)
+    return PullReport(stored, datetime.now(UTC))
+
+
+async def cached_resources(
+    cache: PullCache, resource_type: str, *, patient_ref: str | None = None
+) -> list[FhirResource]:
+    """The locally stored resources of a type (offline reads), decimals kept exact."""
+    return [fhirjson.loads(raw) for raw in await cache.list(resource_type, patient_ref=patient_ref)]
+
+
+def _cached(resource: FhirResource) -> CachedResource:
+    resource_type = str(resource.get("resourceType"))
+    resource_id = str(resource.get("id"))
+    meta = resource.get("meta") or {}
+    return CachedResource(
+        resource_type=resource_type,
+        resource_id=resource_id,
+        last_updated=meta.get("lastUpdated"),
+        patient_ref=_patient_ref(resource),
+        resource_json=fhirjson.dumps(resource),
+    )
+
+
+def _patient_ref(resource: FhirResource) -> str | None:
+    if resource.get("resourceType") == "Patient":
+        return f"Patient/{resource.get('id')}"
+    for key in ("subject", "patient", "beneficiary"):
+        ref = resource.get(key)
+        if isinstance(ref, dict) and str(ref.get("reference", "")).startswith("Patient/"):
+            return str(ref["reference"])
+    for participant in _as_list(resource.get("participant")):
+        actor = participant.get("actor") if isinstance(participant, dict) else None
+        if isinstance(actor, dict) and str(actor.get("reference", "")).startswith("Patient/"):
+            return str(actor["reference"])
+    return None
+
+
+def _as_list(value: Any) -> Iterable[Any]:
+    return value if isinstance(value, list) else ()
