@@ -7,11 +7,14 @@ the transport and drivers raise the others. Thread affinity: plain exceptions, a
 from __future__ import annotations
 
 __all__ = [
+    "BluetoothUnavailable",
+    "BondLost",
     "ConnectionLost",
     "DeviceError",
     "DeviceNotFound",
     "ImplausibleValue",
     "MalformedPayload",
+    "PairingFailed",
     "PairingRequired",
     "Unsupported",
 ]
@@ -53,3 +56,16 @@ class PairingRequired(DeviceError):
 
 class Unsupported(DeviceError):
     """A characteristic, opcode or model this package does not handle."""
+
+
+class BluetoothUnavailable(DeviceError):
+    """No usable Bluetooth adapter: missing, powered off, or access denied by the OS."""
+
+
+class PairingFailed(DeviceError):
+    """Pairing was attempted and refused (wrong PIN, cancelled, device not in pairing mode)."""
+
+
+class BondLost(PairingFailed):
+    """The workstation holds keys the device no longer accepts (the device was reset or
+    paired elsewhere); the user must remove the pairing and pair again."""
