@@ -78,7 +78,7 @@ class BandwidthController:
         clock: Callable[[], float],
         ladder: Sequence[Rung] = DEFAULT_LADDER,
         start_index: int = 1,
-        max_index_for_source: int = 0,
+        max_index_for_source: int = 1,
         up_hold_s: float = 8.0,
     ) -> None:
         self._clock = clock
@@ -159,6 +159,9 @@ class BandwidthController:
                 self._bad_samples = 0
             return
         self._bad_samples = 0
+        if congested:
+            self._good_since = None
+            return
         # Up: the next better rung fits with 20 % headroom for up_hold_s.
         if self.index <= self._top:
             return
