@@ -79,6 +79,7 @@ def _launch(args: argparse.Namespace) -> GuiSession:
 
     from app import crash
     from app.workstation import Workstation
+    from ui.audit_banner import AuditBanner
     from ui.bridge import Bridge
     from ui.context import UiContext
     from ui.i18n import Translations
@@ -112,6 +113,7 @@ def _launch(args: argparse.Namespace) -> GuiSession:
         auto_lock_s=lambda: workstation.settings.auto_lock_s,
     )
     cleanups.append(shell_lock.dispose)
+    AuditBanner(window, bridge)
     window.show()
     _log.info(
         "main window shown (demo=%s, language=%s)", safe(settings.demo), safe(translations.language)

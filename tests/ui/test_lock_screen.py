@@ -153,3 +153,19 @@ def test_a_running_call_is_never_dropped_by_a_lock(gui, qtbot) -> None:
         call.window.close()
         other.close()
     assert w.centralWidget() is not None
+
+
+def test_a_broken_audit_log_is_shown_in_a_banner(gui, qtbot) -> None:
+    from app.services.audit import AuditChainDidBreak
+    from ui.audit_banner import AuditBanner
+
+    banner = gui.window.findChild(AuditBanner)
+    assert banner is not None and not banner.isVisible()
+    gui.workstation.bus.publish(AuditChainDidBreak(3, "entry content does not match its hash", 2))
+    qtbot.waitUntil(banner.isVisible, timeout=3000)
+    assert "altered at entry 3" in banner.message.text()
+    assert banner.acknowledge.accessibleName()
+    # Locking does not hide the warning (it holds no patient data).
+    lock = _lock(gui)
+    lock.lock()
+    assert banner.isVisible()
