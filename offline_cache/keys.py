@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from offline_cache.errors import KeyringUnavailable, VaultCorrupted, WrongKey
 
-SERVICE_NAME = "telemed-workstation/offline-vault"
+# The same service name app.session.tokens reserves for vault keys.
+SERVICE_NAME = "it.lombardia.telemed.workstation/vault-key"
 KEY_BYTES = 32
 _KEYINFO_FORMAT = 1
 _CHECK_LABEL = b"telemed-vault key check v1"

@@ -27,6 +27,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from app.backend import fhirjson
@@ -46,6 +47,7 @@ from app.events import BackendConnectionDidChange, ConnectionState, Event, SyncQ
 from app.logs import safe
 from offline_cache.outbox import Outbox, PendingUnit
 from offline_cache.pull_cache import CachedResource, PullCache
+from offline_cache.vault import OpenedVault, VaultId, open_vault
 
 __all__ = [
     "DEFAULT_PULL_STREAMS",
@@ -54,6 +56,7 @@ __all__ = [
     "RetryPolicy",
     "SyncWorker",
     "cached_resources",
+    "open_user_vault",
     "pull_updates_into_cache",
 ]
 
@@ -445,3 +448,21 @@ def _patient_ref(resource: FhirResource) -> str | None:
 
 def _as_list(value: Any) -> Iterable[Any]:
     return value if isinstance(value, list) else ()
+
+
+# ---------------------------------------------------------------------- vault opening
+
+
+async def open_user_vault(
+    *, data_dir: Path, tenant: str, subject: str, create: bool = True
+) -> OpenedVault:
+    """Open (on first use create) the encrypted vault of one clinician in one tenant.
+
+    The key comes from the OS secret store (``keyring``). ``OpenedVault.recovery_key`` is set only
+    when the vault was just created: show it once and let the user export it. Raises the
+    :mod:`offline_cache.errors` errors (``KeyringUnavailable``, ``VaultKeyMissing``, ``WrongKey``,
+    ``VaultCorrupted``...). Core loop (blocking work runs in threads).
+    """
+    return await open_vault(
+        data_dir=data_dir, vault_id=VaultId(tenant=tenant, user=subject), create=create
+    )

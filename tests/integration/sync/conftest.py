@@ -1,4 +1,5 @@
-"""Sync fixtures: a real regional_sim process per module and a real SQLCipher vault per test."""
+"""Sync fixtures: a real regional_sim process per module, a real SQLCipher vault per test, and
+the real Secret Service (gnome-keyring under dbus-run-session)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from offline_cache.vault import Vault
+from tests.fixtures.secret_service import secret_service as secret_service
 from tests.integration.regional_sim_process import RunningSim, regional_sim
 from tests.unit.offline_cache.conftest import open_test_vault
+
+__all__ = ["secret_service"]
 
 
 @pytest.fixture(scope="module")
