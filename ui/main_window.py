@@ -17,16 +17,16 @@ from PySide6.QtWidgets import (
 
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.context import UiContext
+from ui.pages.agenda import AgendaPage
 from ui.pages.base import Page
+from ui.pages.patient import PatientPage
 from ui.pages.placeholder import (
-    AgendaPage,
     CallsPage,
     DevicesPage,
-    PatientPage,
-    TeleconsultsPage,
 )
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
+from ui.pages.teleconsults import TeleconsultsPage
 from ui.pages.telemonitoring import TelemonitoringPage
 
 PAGE_TYPES: tuple[type[Page], ...] = (

@@ -11,20 +11,40 @@ Thread affinity: core loop.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.domain.outbox import OutboxUnit, OutboxWriter, ResourceUpdate, UnitKind
 from app.domain.workflows import (
     SERVICE_SYSTEM,
     Agenda,
     AgendaItem,
     AgendaItemKind,
+    WorkflowError,
 )
-from app.services.clinical_data import Clock, ResourceReader, utc_now
+from app.events import Event
+from app.services.alerts import acknowledgement, flag_to_alert
+from app.services.clinical_data import Clock, ResourceReader, make_unit, utc_now
 
 ITALY = ZoneInfo("Europe/Rome")
+
+
+@dataclass(frozen=True, slots=True)
+class CallDidRequest(Event):
+    """The user asked to start the video call of an agenda item (the calls area picks it up).
+
+    Ids only (no health data): ``resource_ref`` is the Appointment or Flag of the row.
+    """
+
+    kind: AgendaItemKind
+    patient_id: str
+    resource_ref: str
+
+
 OPEN_TASK_STATUSES = ("requested", "received", "accepted", "in-progress")
 _CLOSED_APPOINTMENTS = frozenset({"cancelled", "noshow", "entered-in-error"})
 
@@ -88,11 +108,53 @@ def _service_kind(appointment: Mapping[str, Any]) -> AgendaItemKind | None:
 
 
 class AgendaService:
-    """Builds :class:`Agenda` values from a :class:`ResourceReader`."""
+    """Builds :class:`Agenda` values from a :class:`ResourceReader`; acknowledges alerts."""
 
-    def __init__(self, reader: ResourceReader, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        reader: ResourceReader,
+        writer: OutboxWriter | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
         self._reader = reader
+        self._writer = writer
         self._clock = clock
+
+    async def acknowledge(self, item: AgendaItem, *, practitioner_ref: str) -> OutboxUnit:
+        """Acknowledge an alert row: the Flag becomes inactive, ended now, authored by me.
+
+        Sent as an If-Match merge patch of the Flag as read (the sync layer re-applies it on
+        412). Raises :class:`WorkflowError` for rows that are not alerts.
+        """
+        if item.kind is not AgendaItemKind.ALERT or self._writer is None:
+            raise WorkflowError("only alerts can be acknowledged")
+        flag_id = item.resource_ref.split("/", 1)[1]
+        flag = await self._reader.read("Flag", flag_id)
+        alert = flag_to_alert(flag)
+        if alert is None:
+            raise WorkflowError("the alert cannot be read")
+        request = acknowledgement(
+            alert, practitioner_reference=practitioner_ref, at_utc=self._clock()
+        )
+        patch = {k: request.body[k] for k in ("status", "period", "author")}
+        unit = make_unit(
+            unit_id=uuid.uuid4(),
+            kind=UnitKind.MEASUREMENT,
+            patient_key=item.patient_id,
+            entries=[],
+            updates=[
+                ResourceUpdate(
+                    "Flag",
+                    flag_id,
+                    patch,
+                    if_match=f'W/"{request.version_id}"' if request.version_id else None,
+                )
+            ],
+            label="Presa visione allarme",
+        )
+        await self._writer.enqueue(unit)
+        return unit
 
     def today(self) -> date:
         return self._clock().astimezone(ITALY).date()

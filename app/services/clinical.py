@@ -1,9 +1,8 @@
 """The clinical workflow services of one workstation, wired to the regional backend.
 
-:class:`ClinicalServices` owns one :class:`app.backend.FhirClient` (created lazily on the core
-loop for the current backend address, recreated when the address changes, e.g. once the demo
-backend has started), a caching reader (so the agenda and patient header work offline) and the
-writer for units of work. The acting practitioner comes from the session; in demo mode it can be
+:class:`ClinicalServices` uses the process's FHIR client (``Workstation.backend_client``), a
+caching reader (so the agenda and patient header work offline) and the writer for units of
+work. The acting practitioner comes from the session; in demo mode it can be
 switched among the demo practitioners.
 
 Thread affinity: construct anywhere; coroutines on the core loop.
@@ -11,13 +10,12 @@ Thread affinity: construct anywhere; coroutines on the core loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from app.backend import FhirClient
+from app.backend import BackendError
 from app.domain.outbox import OutboxWriter
-from app.services.agenda import AgendaService
+from app.services.agenda import AgendaService, display_name
 from app.services.clinical_data import (
     CachingReader,
+    ClientProvider,
     Clock,
     DirectWriter,
     FhirReader,
@@ -29,6 +27,7 @@ from app.services.patients import PatientService
 from app.services.pharmacy import PharmacyService
 from app.services.questionnaire import QuestionnaireService
 from app.services.teleconsult import TeleconsultService
+from app.services.visit_drafts import DraftStore, InMemoryDraftStore
 
 DEMO_PRACTITIONERS: tuple[tuple[str, str], ...] = (
     ("Practitioner/prac-mmg-bianchi", "gp"),
@@ -39,39 +38,38 @@ DEMO_PRACTITIONERS: tuple[tuple[str, str], ...] = (
 
 
 class ClinicalServices:
-    """Agenda, patients, teleconsults, questionnaires and pharmacy over one backend."""
+    """Agenda, patients, teleconsults, questionnaires, pharmacy and report drafts."""
 
     def __init__(
         self,
         *,
-        fhir_base: Callable[[], str],
+        client: ClientProvider,
         practitioner_ref: str = DEMO_PRACTITIONERS[0][0],
         snapshots: SnapshotStore | None = None,
         writer: OutboxWriter | None = None,
+        drafts: DraftStore | None = None,
         clock: Clock = utc_now,
     ) -> None:
-        self._fhir_base = fhir_base
-        self._client: FhirClient | None = None
+        self.client = client
         self.practitioner_ref = practitioner_ref
         self.snapshots = snapshots or InMemorySnapshotStore()
-        self.reader = CachingReader(FhirReader(self.client, clock=clock), self.snapshots)
-        self.writer: OutboxWriter = writer or DirectWriter(self.client)
-        self.agenda = AgendaService(self.reader, clock=clock)
+        self.reader = CachingReader(FhirReader(client, clock=clock), self.snapshots)
+        self.writer: OutboxWriter = writer or DirectWriter(client)
+        self.drafts: DraftStore = drafts or InMemoryDraftStore()
+        self.agenda = AgendaService(self.reader, self.writer, clock=clock)
         self.patients = PatientService(self.reader, self.writer, clock=clock)
         self.teleconsults = TeleconsultService(self.reader, self.writer, clock=clock)
         self.questionnaires = QuestionnaireService(self.reader, self.writer, clock=clock)
         self.pharmacy = PharmacyService(self.patients, self.writer, clock=clock)
 
-    async def client(self) -> FhirClient:
-        """The FHIR client for the current backend address (core loop only)."""
-        base = self._fhir_base()
-        if self._client is None or self._client.base_url != base.rstrip("/") + "/":
-            old, self._client = self._client, FhirClient(base)
-            if old is not None:
-                await old.aclose()
-        return self._client
+    async def practitioner_name(self, practitioner_ref: str | None = None) -> str:
+        """The display name (with title) of a practitioner (default: the acting one).
 
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        Falls back to the reference itself when the backend cannot tell (offline, unknown).
+        """
+        ref = practitioner_ref or self.practitioner_ref
+        rid = ref.rsplit("/", 1)[-1]
+        try:
+            return display_name(await self.reader.read("Practitioner", rid), with_prefix=True)
+        except BackendError:
+            return ref

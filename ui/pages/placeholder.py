@@ -33,26 +33,6 @@ class PlannedArea(Page):
         self.description.setAccessibleName(text)
 
 
-class AgendaPage(PlannedArea):
-    AREA = "agenda"
-    TITLE = str(QT_TRANSLATE_NOOP("Areas", "Agenda"))
-    DESCRIPTION = str(
-        QT_TRANSLATE_NOOP(
-            "PlannedArea", "Today's televisits, teleassistance sessions and teleconsult requests."
-        )
-    )
-
-
-class PatientPage(PlannedArea):
-    AREA = "patient"
-    TITLE = str(QT_TRANSLATE_NOOP("Areas", "Patient"))
-    DESCRIPTION = str(
-        QT_TRANSLATE_NOOP(
-            "PlannedArea", "Patient search, consents, care plan, devices and last readings."
-        )
-    )
-
-
 class TelemonitoringPage(PlannedArea):
     AREA = "telemonitoring"
     TITLE = str(QT_TRANSLATE_NOOP("Areas", "Telemonitoring"))
@@ -79,15 +59,5 @@ class CallsPage(PlannedArea):
     DESCRIPTION = str(
         QT_TRANSLATE_NOOP(
             "PlannedArea", "Televisit and teleassistance video calls with chat and live vitals."
-        )
-    )
-
-
-class TeleconsultsPage(PlannedArea):
-    AREA = "teleconsults"
-    TITLE = str(QT_TRANSLATE_NOOP("Areas", "Teleconsults"))
-    DESCRIPTION = str(
-        QT_TRANSLATE_NOOP(
-            "PlannedArea", "Requests to and from specialists, with shared data and replies."
         )
     )

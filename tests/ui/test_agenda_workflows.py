@@ -1,0 +1,409 @@
+"""The clinical workflow pages against the real regional_sim: a GP's televisit from agenda to
+signed report and satisfaction questionnaire, a nurse acknowledging an alert and starting
+teleassistance, a pharmacist's point-of-care measurement, a specialist answering a teleconsult.
+Screenshots go to the pytest tmp dir."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.backend import FhirClient
+from app.config import Paths, Settings
+from app.domain.telemonitoring import Parameter
+from app.domain.workflows import AgendaItemKind, TeleconsultStatus
+from app.services.agenda import CallDidRequest
+from app.services.clinical import ClinicalServices
+from app.workstation import Workstation
+from tests.integration.regional_sim_process import RunningSim, regional_sim
+from ui.bridge import Bridge
+from ui.clinical import clinical_services, use_services
+from ui.context import UiContext
+from ui.i18n import Translations
+from ui.main_window import MainWindow
+from ui.pages.agenda import AgendaPage
+from ui.pages.patient import PatientPage
+from ui.pages.pharmacy import PointOfCareDialog
+from ui.pages.teleconsults import TeleconsultsPage
+from ui.questionnaire_dialog import QuestionnaireDialog
+from ui.visit_report_editor import VisitReportEditor
+
+pytestmark = pytest.mark.integration
+
+GP = "Practitioner/prac-mmg-bianchi"
+NURSE = "Practitioner/prac-ifec-colombo"
+PHARMA = "Practitioner/prac-farm-ferrari"
+CARDIO = "Practitioner/prac-card-romano"
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
+    with regional_sim(
+        tmp_path_factory.mktemp("sim") / "sim.db", extra_args=["--seed", "demo"]
+    ) as s:
+        yield s
+
+
+@pytest.fixture
+def ctx(qapp, sim: RunningSim) -> Iterator[UiContext]:
+    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
+    ws.start()
+    bridge = Bridge(ws.runtime, ws.bus)
+    yield UiContext(ws, bridge, Translations(QApplication.instance()))
+    ws.stop()
+
+
+@pytest.fixture
+def window(ctx: UiContext, qtbot) -> MainWindow:
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def page(w: MainWindow, area: str) -> QWidget:
+    return next(p for p in w.pages if p.AREA == area)
+
+
+def idle(qtbot, *widgets) -> None:
+    qtbot.waitUntil(lambda: all(not w.runner.pending for w in widgets), timeout=15_000)
+
+
+def fhir(ctx: UiContext, coro_factory):
+    """Run a FhirClient coroutine on the core loop and return its result."""
+
+    async def run():
+        client: FhirClient = await ctx.workstation.backend_client()
+        return await coro_factory(client)
+
+    return ctx.workstation.runtime.submit(run()).result(timeout=15)
+
+
+def shot(widget: QWidget, path: Path) -> None:
+    assert widget.grab().save(str(path))
+    assert path.stat().st_size > 3_000
+
+
+def act_as(agenda: AgendaPage, qtbot, ref: str) -> None:
+    agenda.services.practitioner_ref = ref
+    agenda.refresh()
+    idle(qtbot, agenda)
+    assert agenda.agenda is not None and agenda.agenda.practitioner_ref == ref
+
+
+def test_gp_televisit_from_agenda_to_signed_report_and_questionnaire(
+    ctx, window, qtbot, tmp_path: Path
+) -> None:
+    agenda: AgendaPage = page(window, "agenda")
+    patient: PatientPage = page(window, "patient")
+    act_as(agenda, qtbot, GP)
+    rows = [agenda.list.topLevelItem(i) for i in range(agenda.list.topLevelItemCount())]
+    kinds = [r.data(0, Qt.ItemDataRole.UserRole).kind for r in rows]
+    assert kinds.count(AgendaItemKind.TELEVISIT) == 5 and kinds[0] is AgendaItemKind.ALERT
+    assert rows[2].text(1) == "Televisit" and rows[2].text(2)  # service and patient name
+    assert not agenda.banner.isVisible()
+    shot(window, tmp_path / "agenda_gp.png")
+
+    # Keyboard: go to the first televisit and press Enter -> the patient opens.
+    agenda.list.setFocus()
+    first_visit = next(i for i, k in enumerate(kinds) if k is AgendaItemKind.TELEVISIT)
+    agenda.list.setCurrentItem(rows[first_visit])
+    QTest.keyClick(agenda.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_area() == "patient", timeout=5000)
+    idle(qtbot, patient)
+    assert patient.header is not None and patient.header.patient.patient_id == "pat-001"
+    assert patient.name_label.text() == patient.header.patient.display_name
+    assert patient.devices.count() >= 1 and patient.readings.count() >= 2
+    if not patient.header.televisit_allowed:
+        patient.consent_button.click()
+        qtbot.waitUntil(
+            lambda: patient.header is not None and patient.header.televisit_allowed, timeout=15_000
+        )
+    assert "MISSING" not in patient.consents.text()
+    shot(window, tmp_path / "patient_header.png")
+
+    # The report: type, autosave, close (as after a crash), reopen -> the draft is back.
+    editor: VisitReportEditor = patient.open_report_editor()
+    qtbot.addWidget(editor)
+    idle(qtbot, editor)
+    editor.editors["reason"].setFocus()
+    QTest.keyClicks(editor.editors["reason"], "Controllo pressorio")
+    editor.editors["history"].setPlainText("Ipertensione arteriosa in terapia.")
+    with qtbot.waitSignal(editor.draft_saved, timeout=5000):
+        pass
+    assert "Prestazione erogata in modalità di televisita." == editor.statement.text()
+    rid = editor.report_id
+    editor.close()
+    again: VisitReportEditor = patient.open_report_editor()
+    qtbot.addWidget(again)
+    qtbot.waitUntil(
+        lambda: again.editors["reason"].toPlainText() == "Controllo pressorio", timeout=5000
+    )
+    assert again.report_id == rid
+    assert again.editors["history"].toPlainText() == "Ipertensione arteriosa in terapia."
+
+    # Signing without conclusions is refused with a clear message; nothing is sent.
+    again.sign_button.click()
+    assert again.status.text() == "Write the conclusions."
+    again.editors["conclusions"].setPlainText("Buon controllo pressorio. Proseguire la terapia.")
+    again.editors["therapy"].setPlainText("Ramipril 5 mg")
+    preview = again.preview()
+    assert preview is not None
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: again.preview_document.pageCount() >= 1, timeout=5000)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert again.print_to(printer) >= 1
+    assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
+    shot(again, tmp_path / "report_editor.png")
+    with qtbot.waitSignal(again.signed_and_sent, timeout=15_000):
+        again.sign_button.click()
+    assert not again.sign_button.isEnabled()
+    docs = fhir(ctx, lambda c: c.search("DocumentReference", {"subject": "Patient/pat-001"}))
+    [doc] = [d for d in docs.matches if d["identifier"][0]["value"] == f"urn:uuid:{rid}"]
+    assert doc["type"]["coding"][0]["code"] == "75496-0"
+    assert doc["description"] == "Prestazione erogata in modalità di televisita."
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext
+    (tmp_path / "signed.pdf").write_bytes(again.last_pdf or b"")
+    text = subprocess.run(
+        [pdftotext, str(tmp_path / "signed.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Controllo pressorio" in text and "Ramipril 5 mg" in text
+    assert fhir(
+        ctx, lambda c: c.search("DocumentReference", {"subject": "Patient/pat-001"})
+    ).total == len(docs.matches)
+    # The draft is gone once signed.
+    assert ctx.workstation.runtime.submit(clinical_services(ctx).drafts.list_ids()).result(5) == []
+
+    # Satisfaction questionnaire with the patient: a missing required answer is pointed out.
+    dialog: QuestionnaireDialog = patient.open_questionnaire()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.form is not None, timeout=10_000)
+    dialog.groups["1"].button(4).setChecked(True)
+    dialog.send_button.click()
+    assert dialog.status.text() == "Answer the questions marked in red."
+    assert "b02a37" in dialog.boxes["2"].styleSheet()
+    dialog.groups["2"].button(3).setChecked(True)
+    dialog.groups["3"].button(1).setChecked(True)
+    dialog.texts["5"].setPlainText("Tutto chiaro")
+    shot(dialog, tmp_path / "questionnaire.png")
+    with qtbot.waitSignal(dialog.accepted, timeout=15_000):
+        dialog.send_button.click()
+    qrs = fhir(ctx, lambda c: c.search("QuestionnaireResponse", {"subject": "Patient/pat-001"}))
+    assert any(qr["identifier"]["value"] == f"urn:uuid:{dialog.sent_unit_id}" for qr in qrs.matches)
+
+
+def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
+    ctx, window, qtbot, tmp_path
+) -> None:
+    agenda: AgendaPage = page(window, "agenda")
+    act_as(agenda, qtbot, NURSE)
+    items = agenda.agenda.items
+    assert [i.kind for i in items].count(AgendaItemKind.TELEASSISTANCE) == 4
+    alert_row = next(
+        agenda.list.topLevelItem(i)
+        for i in range(agenda.list.topLevelItemCount())
+        if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
+        is AgendaItemKind.ALERT
+    )
+    alert = alert_row.data(0, Qt.ItemDataRole.UserRole)
+    agenda.list.setCurrentItem(alert_row)
+    assert agenda.ack_button.isEnabled() and agenda.call_button.isEnabled()
+    shot(window, tmp_path / "agenda_nurse.png")
+    agenda.ack_button.click()
+    qtbot.waitUntil(lambda: agenda.message.text() == "Alert acknowledged.", timeout=15_000)
+    idle(qtbot, agenda)
+    assert alert.resource_ref not in {i.resource_ref for i in agenda.agenda.items}
+    flag = fhir(ctx, lambda c: c.read("Flag", alert.resource_ref.split("/")[1])).resource
+    assert flag["status"] == "inactive" and flag["author"]["reference"] == NURSE
+
+    # Teleassistance from the next teleassistance slot: the calls area is asked to start it.
+    slot_row = next(
+        agenda.list.topLevelItem(i)
+        for i in range(agenda.list.topLevelItemCount())
+        if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
+        is AgendaItemKind.TELEASSISTANCE
+    )
+    agenda.list.setCurrentItem(slot_row)
+    with qtbot.waitSignal(agenda.call_requested, timeout=3000) as blocker:
+        agenda.call_button.click()
+    event: CallDidRequest = blocker.args[0]
+    assert event.kind is AgendaItemKind.TELEASSISTANCE and event.patient_id
+    assert window.current_area() == "calls"
+
+
+def test_pharmacist_point_of_care_measurement(ctx, window, qtbot, tmp_path: Path) -> None:
+    clinical_services(ctx).practitioner_ref = PHARMA
+    patient: PatientPage = page(window, "patient")
+    window.show_area("patient")
+    # A wrong check letter is refused with the reason, before any query.
+    patient.search_edit.setText("RSSMRA80A01H501A")
+    patient.search_button.click()
+    idle(qtbot, patient)
+    assert patient.message.text() == (
+        "Invalid codice fiscale: wrong check letter. Check for typing errors."
+    )
+    cf = fhir(ctx, lambda c: c.read("Patient", "pat-012")).resource["identifier"][0]["value"]
+    patient.search_edit.setFocus()
+    patient.search_edit.setText(cf.lower())
+    QTest.keyClick(patient.search_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: patient.header is not None and patient.header.patient.patient_id == "pat-012",
+        timeout=15_000,
+    )
+    dialog: PointOfCareDialog = patient.open_point_of_care()
+    qtbot.addWidget(dialog)
+    need_consent = not patient.header.televisit_allowed
+    dialog.consent.setChecked(False)
+    dialog.fields[Parameter.SYSTOLIC_BP].setValue(135)
+    dialog.fields[Parameter.DIASTOLIC_BP].setValue(84)
+    dialog.fields[Parameter.SPO2].setValue(98)
+    if need_consent:
+        dialog.send_button.click()
+        qtbot.waitUntil(lambda: "consent" in dialog.status.text(), timeout=10_000)
+        assert dialog.sent_result is None
+        dialog.consent.setChecked(True)
+    shot(dialog, tmp_path / "point_of_care.png")
+    dialog.send_button.click()
+    qtbot.waitUntil(lambda: dialog.sent_result is not None, timeout=15_000)
+    dialog.save_receipt(tmp_path / "ricevuta.pdf")
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "ricevuta.pdf"), "-"], capture_output=True, text=True,
+        check=True,
+    ).stdout  # fmt: skip
+    assert "135/84 mmHg" in text and "Giulia Ferrari" in text
+    found = fhir(
+        ctx, lambda c: c.search("Observation", {"subject": "Patient/pat-012", "performer": PHARMA})
+    )
+    assert len(found.matches) == 2
+    header = ctx.workstation.runtime.submit(
+        clinical_services(ctx).patients.header("pat-012")
+    ).result(15)
+    assert header.televisit_allowed
+
+
+def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: Path) -> None:
+    services: ClinicalServices = clinical_services(ctx)
+    # The GP asks first, from the patient page, sharing the latest readings and a file.
+    services.practitioner_ref = GP
+    patient: PatientPage = page(window, "patient")
+    patient.open_patient("pat-010")
+    qtbot.waitUntil(lambda: patient.header is not None, timeout=15_000)
+    from app.domain.workflows import AttachmentKind, SharedAttachment
+    from ui.pages.teleconsults import TeleconsultRequestDialog
+
+    request: TeleconsultRequestDialog = patient.open_teleconsult_request()
+    qtbot.addWidget(request)
+    request.reason.setText("Edemi declivi")
+    request.text.setPlainText("Valuteresti un aumento del diuretico?")
+    request.add_attachment(
+        SharedAttachment(AttachmentKind.DOCUMENT, "ecg.txt", "text/plain", b"ritmo sinusale")
+    )
+    shot(request, tmp_path / "teleconsult_request.png")
+    with qtbot.waitSignal(request.accepted, timeout=15_000):
+        request.send_button.click()
+
+    # The cardiologist: agenda -> teleconsult -> accept, reply, complete.
+    agenda: AgendaPage = page(window, "agenda")
+    act_as(agenda, qtbot, CARDIO)
+    mine = [
+        agenda.list.topLevelItem(i)
+        for i in range(agenda.list.topLevelItemCount())
+        if "Edemi declivi" in agenda.list.topLevelItem(i).text(3)
+    ]
+    assert len(mine) == 1
+    agenda.list.setCurrentItem(mine[0])
+    consults: TeleconsultsPage = page(window, "teleconsults")
+    agenda.consult_button.click()
+    qtbot.waitUntil(lambda: window.current_area() == "teleconsults", timeout=3000)
+    qtbot.waitUntil(
+        lambda: consults.current is not None and consults.current.reason == "Edemi declivi",
+        timeout=15_000,
+    )
+    assert "Valuteresti un aumento del diuretico?" in consults.thread_view.toPlainText()
+    assert consults.files.count() >= 2  # the file and the shared readings
+    target = tmp_path / "ecg-copy.txt"
+    consults.save_attachment(
+        next(
+            consults.files.item(i).data(Qt.ItemDataRole.UserRole)[2]
+            for i in range(consults.files.count())
+            if consults.files.item(i).data(Qt.ItemDataRole.UserRole)[0] == "ecg.txt"
+        ),
+        target,
+    )
+    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    assert target.read_bytes() == b"ritmo sinusale"
+    assert not consults.complete_button.isEnabled()
+    consults.accept_button.click()
+    qtbot.waitUntil(
+        lambda: (
+            consults.current is not None and consults.current.status is TeleconsultStatus.ACCEPTED
+        ),
+        timeout=15_000,
+    )
+    consults.reply.setPlainText("Sì: furosemide 50 mg; controllo peso quotidiano.")
+    consults.send_button.click()
+    qtbot.waitUntil(lambda: "furosemide" in consults.thread_view.toPlainText(), timeout=15_000)
+    shot(window, tmp_path / "teleconsult_thread.png")
+    consults.complete_button.click()
+    qtbot.waitUntil(
+        lambda: (
+            consults.current is not None and consults.current.status is TeleconsultStatus.COMPLETED
+        ),
+        timeout=15_000,
+    )
+    assert not consults.send_button.isEnabled()
+    # The GP sees the answer in the sent box.
+    services.practitioner_ref = GP
+    consults.box.setCurrentIndex(1)
+    qtbot.waitUntil(
+        lambda: any(
+            c.reason == "Edemi declivi" and c.status is TeleconsultStatus.COMPLETED
+            and len(c.messages) == 2
+            for c in consults.consults
+        ),
+        timeout=15_000,
+    )  # fmt: skip
+
+
+def test_agenda_offline_shows_the_saved_copy(ctx, qtbot, sim: RunningSim, tmp_path) -> None:
+    state: dict[str, FhirClient] = {}
+
+    async def provide() -> FhirClient:
+        if "dead" in state:
+            return state["dead"]
+        return await ctx.workstation.backend_client()
+
+    services = ClinicalServices(client=provide, practitioner_ref=GP)
+    use_services(ctx, services)
+    agenda = AgendaPage(ctx)
+    qtbot.addWidget(agenda)
+    agenda.resize(1000, 600)
+    agenda.show()
+    idle(qtbot, agenda)
+    online = agenda.agenda
+    assert online is not None and not online.from_cache and len(online.items) >= 5
+
+    async def dead() -> None:
+        state["dead"] = FhirClient("http://127.0.0.1:9/fhir", max_attempts=1)
+
+    ctx.workstation.runtime.submit(dead()).result(5)
+    agenda.refresh()
+    idle(qtbot, agenda)
+    assert agenda.agenda.from_cache and agenda.agenda.items == online.items
+    assert agenda.banner.isVisible() and agenda.banner.text().startswith("Offline")
+    assert agenda.list.topLevelItemCount() == len(online.items)
+    shot(agenda, tmp_path / "agenda_offline.png")
+    ctx.workstation.runtime.submit(state["dead"].aclose()).result(5)

@@ -1,0 +1,163 @@
+"""Shared plumbing of the clinical workflow pages: the services, navigation, busy tracking."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from app.domain.workflows import AgendaItemKind, IdentityWarning, TeleconsultStatus
+from app.services.clinical import ClinicalServices
+from app.workstation import Workstation
+from ui.context import UiContext
+
+_SERVICES: weakref.WeakKeyDictionary[Workstation, ClinicalServices] = weakref.WeakKeyDictionary()
+
+
+def clinical_services(ctx: UiContext) -> ClinicalServices:
+    """The workstation's clinical services (one instance shared by every page)."""
+    ws = ctx.workstation
+    existing = _SERVICES.get(ws)
+    if existing is None:
+        existing = ClinicalServices(client=ws.backend_client)
+        _SERVICES[ws] = existing
+    return existing
+
+
+def use_services(ctx: UiContext, services: ClinicalServices) -> None:
+    """Make ``services`` the workstation's clinical services (tests, session start)."""
+    _SERVICES[ctx.workstation] = services
+
+
+def open_patient(widget: QWidget, patient_id: str) -> None:
+    """Show the patient area of the main window with ``patient_id`` loaded."""
+    window = widget.window()
+    pages = getattr(window, "pages", [])
+    for page in pages:
+        if getattr(page, "AREA", "") == "patient":
+            page.open_patient(patient_id)
+            window.show_area("patient")  # type: ignore[attr-defined]
+            return
+
+
+def show_area(widget: QWidget, area: str) -> QWidget | None:
+    """Show ``area`` in the main window; returns its page (None outside a main window)."""
+    window = widget.window()
+    for page in getattr(window, "pages", []):
+        if getattr(page, "AREA", "") == area:
+            window.show_area(area)  # type: ignore[attr-defined]
+            return page  # type: ignore[no-any-return]
+    return None
+
+
+class BusyRunner:
+    """Submits coroutines through the bridge and counts the pending ones.
+
+    ``on_change`` runs (GUI thread) whenever the count changes, so pages can disable controls.
+    """
+
+    def __init__(self, ctx: UiContext, on_change: Callable[[], None]) -> None:
+        self._ctx = ctx
+        self._on_change = on_change
+        self.pending = 0
+
+    def run(
+        self,
+        coro: Coroutine[Any, Any, Any],
+        *,
+        name: str,
+        on_success: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.pending += 1
+        self._on_change()
+
+        def done(result: Any) -> None:
+            self.pending -= 1
+            try:
+                on_success(result)
+            finally:
+                self._on_change()
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            try:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    self._ctx.bridge.error_occurred.emit(name, exc)
+            finally:
+                self._on_change()
+
+        self._ctx.bridge.submit(coro, name=name, on_success=done, on_error=failed)
+
+
+def kind_label(kind: AgendaItemKind) -> str:
+    tr = QCoreApplication.translate
+    return {
+        AgendaItemKind.TELEVISIT: tr("Workflows", "Televisit"),
+        AgendaItemKind.TELEASSISTANCE: tr("Workflows", "Teleassistance"),
+        AgendaItemKind.TELECONSULT: tr("Workflows", "Teleconsult"),
+        AgendaItemKind.TELEMONITORING: tr("Workflows", "Telemonitoring"),
+        AgendaItemKind.ALERT: tr("Workflows", "Alert"),
+    }[kind]
+
+
+def status_label(status: str) -> str:
+    tr = QCoreApplication.translate
+    labels = {
+        "booked": tr("Workflows", "Booked"),
+        "arrived": tr("Workflows", "Arrived"),
+        "fulfilled": tr("Workflows", "Done"),
+        "pending": tr("Workflows", "Pending"),
+        "proposed": tr("Workflows", "Proposed"),
+        "active": tr("Workflows", "Active"),
+        TeleconsultStatus.REQUESTED.value: tr("Workflows", "Requested"),
+        TeleconsultStatus.ACCEPTED.value: tr("Workflows", "Accepted"),
+        TeleconsultStatus.IN_PROGRESS.value: tr("Workflows", "In progress"),
+        TeleconsultStatus.COMPLETED.value: tr("Workflows", "Completed"),
+        TeleconsultStatus.REJECTED.value: tr("Workflows", "Rejected"),
+        TeleconsultStatus.CANCELLED.value: tr("Workflows", "Cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def identity_warning_text(warning: IdentityWarning) -> str:
+    tr = QCoreApplication.translate
+    return {
+        IdentityWarning.CF_INVALID: tr(
+            "Workflows", "The codice fiscale on record is not valid (wrong check letter)."
+        ),
+        IdentityWarning.CF_SEX_MISMATCH: tr(
+            "Workflows", "The codice fiscale does not match the recorded sex: check identity."
+        ),
+        IdentityWarning.CF_BIRTH_DATE_MISMATCH: tr(
+            "Workflows",
+            "The codice fiscale does not match the recorded birth date: check identity.",
+        ),
+        IdentityWarning.CF_OMOCODIA: tr(
+            "Workflows",
+            "Omocodia variant of the codice fiscale: another person may share the base code.",
+        ),
+    }[warning]
+
+
+def cf_error_text(reason: str) -> str:
+    """Translate the reasons raised by ``app.domain.codice_fiscale``."""
+    tr = QCoreApplication.translate
+    return {
+        "a codice fiscale has 16 characters": tr(
+            "Workflows", "A codice fiscale has 16 characters."
+        ),
+        "characters in unexpected positions": tr(
+            "Workflows", "Invalid codice fiscale: characters in unexpected positions."
+        ),
+        "wrong check letter": tr(
+            "Workflows", "Invalid codice fiscale: wrong check letter. Check for typing errors."
+        ),
+        "impossible birth day": tr("Workflows", "Invalid codice fiscale: impossible birth day."),
+        "impossible birth date": tr("Workflows", "Invalid codice fiscale: impossible birth date."),
+    }.get(reason, tr("Workflows", "Invalid codice fiscale."))

@@ -1,0 +1,497 @@
+"""Teleconsults: requests received and sent, the thread with shared data, replies, status."""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.workflows import (
+    AttachmentKind,
+    PatientHeader,
+    SharedAttachment,
+    Teleconsult,
+    TeleconsultStatus,
+    WorkflowError,
+)
+from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
+from ui.clinical import BusyRunner, clinical_services, open_patient, status_label
+from ui.context import UiContext
+from ui.pages.agenda import local_time, role_label
+from ui.pages.base import Page
+
+_IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+def attachment_from_file(path: Path) -> SharedAttachment:
+    """A shared file: images are images, the rest documents (PDF, text...)."""
+    ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    kind = AttachmentKind.IMAGE if ctype in _IMAGE_TYPES else AttachmentKind.DOCUMENT
+    return SharedAttachment(kind, path.name, ctype, path.read_bytes())
+
+
+class TeleconsultRequestDialog(QDialog):
+    """A new asynchronous teleconsult for the open patient."""
+
+    sent = Signal(str)  # unit id
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        services: ClinicalServices,
+        header: PatientHeader,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("teleconsultRequestDialog")
+        self.ctx = ctx
+        self.services = services
+        self.header = header
+        self.attachments: list[SharedAttachment] = []
+        self.runner = BusyRunner(ctx, self._update)
+        self.error: str = ""
+        form = QFormLayout(self)
+        self.patient = QLabel(header.patient.display_name, self)
+        self.specialist = QComboBox(self)
+        self.specialist.setObjectName("teleconsultSpecialist")
+        for ref, role in DEMO_PRACTITIONERS:
+            if ref != services.practitioner_ref:
+                self.specialist.addItem(role_label(role), ref)
+        self.specialist.setCurrentIndex(max(0, self.specialist.findData(DEMO_PRACTITIONERS[3][0])))
+        self.priority = QComboBox(self)
+        self.priority.setObjectName("teleconsultPriority")
+        self.priority.addItem(self.tr("Routine"), "routine")
+        self.priority.addItem(self.tr("Urgent"), "urgent")
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("teleconsultReason")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("teleconsultText")
+        self.share_readings = QCheckBox(self.tr("Share the latest readings"), self)
+        self.share_readings.setObjectName("shareReadings")
+        self.share_readings.setChecked(bool(header.last_readings))
+        self.files = QListWidget(self)
+        self.files.setObjectName("teleconsultFiles")
+        self.add_file = QPushButton(self.tr("&Attach file..."), self)
+        self.add_file.setObjectName("attachFile")
+        self.status = QLabel(self)
+        self.status.setObjectName("teleconsultRequestStatus")
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.send_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.send_button.setText(self.tr("&Send request"))
+        form.addRow(self.tr("Patient:"), self.patient)
+        form.addRow(self.tr("&Specialist:"), self.specialist)
+        form.addRow(self.tr("&Priority:"), self.priority)
+        form.addRow(self.tr("&Reason:"), self.reason)
+        form.addRow(self.tr("&Question:"), self.text)
+        form.addRow("", self.share_readings)
+        form.addRow(self.tr("Shared files:"), self.files)
+        form.addRow("", self.add_file)
+        form.addRow(self.status)
+        form.addRow(self.buttons)
+        for w, name in (
+            (self.specialist, self.tr("Specialist")),
+            (self.priority, self.tr("Priority")),
+            (self.reason, self.tr("Reason for the teleconsult")),
+            (self.text, self.tr("Question for the specialist")),
+            (self.share_readings, self.tr("Share the latest readings")),
+            (self.files, self.tr("Shared files")),
+            (self.add_file, self.tr("Attach a file (image, PDF, trend snapshot)")),
+            (self.send_button, self.tr("Send the teleconsult request")),
+            (self.status, self.tr("Request status")),
+        ):
+            w.setAccessibleName(name)
+        self.setWindowTitle(self.tr("Teleconsult request"))
+        self.add_file.clicked.connect(self._ask_file)
+        self.buttons.accepted.connect(self.send)
+        self.buttons.rejected.connect(self.reject)
+        self.resize(560, 520)
+
+    def add_attachment(self, attachment: SharedAttachment) -> None:
+        self.attachments.append(attachment)
+        QListWidgetItem(attachment.title, self.files)
+
+    def _ask_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Attach a file"),
+            "",
+            self.tr("Images and documents (*.png *.jpg *.jpeg *.pdf *.txt *.csv)"),
+        )
+        if name:
+            try:
+                self.add_attachment(attachment_from_file(Path(name)))
+            except OSError as exc:
+                self.status.setText(
+                    self.tr("The file cannot be read (%1).").replace("%1", type(exc).__name__)
+                )
+
+    def _update(self) -> None:
+        self.send_button.setEnabled(self.runner.pending == 0)
+
+    def send(self) -> None:
+        obs_ids = (
+            sorted({r.observation_id for r in self.header.last_readings if r.observation_id})
+            if self.share_readings.isChecked()
+            else []
+        )
+        coro = self.services.teleconsults.request(
+            request_id=uuid.uuid4(),
+            patient_id=self.header.patient.patient_id,
+            requester_ref=self.services.practitioner_ref,
+            performer_ref=str(self.specialist.currentData()),
+            reason=self.reason.text(),
+            text=self.text.toPlainText(),
+            attachments=list(self.attachments),
+            observation_ids=obs_ids,
+            priority=str(self.priority.currentData()),
+        )
+        self.status.setText(self.tr("Sending..."))
+        self.runner.run(
+            coro, name=self.tr("Sending the teleconsult request"), on_success=self._sent,
+            on_error=self._failed,
+        )  # fmt: skip
+
+    def _sent(self, unit: object) -> None:
+        self.status.setText(self.tr("Request sent."))
+        self.sent.emit(str(getattr(unit, "unit_id", "")))
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WorkflowError):
+            self.error = self.tr("Write the reason and a question, or share some data.")
+        else:
+            self.error = self.tr("The request was not sent (%1); try again.").replace(
+                "%1", type(exc).__name__
+            )
+        self.status.setText(self.error)
+
+
+class TeleconsultsPage(Page):
+    AREA = "teleconsults"
+    TITLE = str(QT_TRANSLATE_NOOP("Areas", "Teleconsults"))
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        *,
+        services: ClinicalServices | None = None,
+    ) -> None:
+        super().__init__(ctx, parent)
+        self.services = services or clinical_services(ctx)
+        self.runner = BusyRunner(ctx, self._update_actions)
+        self.consults: list[Teleconsult] = []
+        self.current: Teleconsult | None = None
+        self._pending_open: str | None = None
+
+        top = QHBoxLayout()
+        self.box_label = QLabel(self)
+        self.box = QComboBox(self)
+        self.box.setObjectName("teleconsultBox")
+        self.box.addItem("", True)
+        self.box.addItem("", False)
+        self.box_label.setBuddy(self.box)
+        self.refresh_button = QPushButton(self)
+        self.refresh_button.setObjectName("refreshTeleconsults")
+        top.addWidget(self.box_label)
+        top.addWidget(self.box)
+        top.addStretch(1)
+        top.addWidget(self.refresh_button)
+        self.layout_.addLayout(top)
+
+        self.list = QTreeWidget(self)
+        self.list.setObjectName("teleconsultList")
+        self.list.setRootIsDecorated(False)
+        self.list.setColumnCount(4)
+        right = QWidget(self)
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        self.thread_view = QTextBrowser(right)
+        self.thread_view.setObjectName("teleconsultThread")
+        rv.addWidget(self.thread_view, 3)
+        self.files_label = QLabel(right)
+        self.files = QListWidget(right)
+        self.files.setObjectName("teleconsultSharedFiles")
+        self.files_label.setBuddy(self.files)
+        rv.addWidget(self.files_label)
+        rv.addWidget(self.files, 1)
+        self.reply_label = QLabel(right)
+        self.reply = QPlainTextEdit(right)
+        self.reply.setObjectName("teleconsultReply")
+        self.reply.setMaximumHeight(110)
+        self.reply_label.setBuddy(self.reply)
+        rv.addWidget(self.reply_label)
+        rv.addWidget(self.reply)
+        actions = QHBoxLayout()
+        self.accept_button = QPushButton(right)
+        self.accept_button.setObjectName("acceptTeleconsult")
+        self.reject_button = QPushButton(right)
+        self.reject_button.setObjectName("rejectTeleconsult")
+        self.send_button = QPushButton(right)
+        self.send_button.setObjectName("sendReply")
+        self.complete_button = QPushButton(right)
+        self.complete_button.setObjectName("completeTeleconsult")
+        self.patient_button = QPushButton(right)
+        self.patient_button.setObjectName("teleconsultOpenPatient")
+        for b in (self.accept_button, self.reject_button, self.send_button,
+                  self.complete_button, self.patient_button):  # fmt: skip
+            actions.addWidget(b)
+        rv.addLayout(actions)
+        self.message = QLabel(right)
+        self.message.setObjectName("teleconsultMessage")
+        self.message.setWordWrap(True)
+        rv.addWidget(self.message)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([420, 680])
+        self.layout_.addWidget(self.splitter, 1)
+
+        self.box.currentIndexChanged.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.list.currentItemChanged.connect(self._on_current)
+        self.files.itemActivated.connect(self._save_file)
+        self.accept_button.clicked.connect(lambda: self.set_status(TeleconsultStatus.ACCEPTED))
+        self.reject_button.clicked.connect(lambda: self.set_status(TeleconsultStatus.REJECTED))
+        self.complete_button.clicked.connect(lambda: self.set_status(TeleconsultStatus.COMPLETED))
+        self.send_button.clicked.connect(self.send_reply)
+        self.patient_button.clicked.connect(self._open_patient)
+        self.retranslate()
+        self._update_actions()
+        self.refresh()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.box_label.setText(self.tr("&Show:"))
+        self.box.setItemText(0, self.tr("Received"))
+        self.box.setItemText(1, self.tr("Sent"))
+        self.box.setAccessibleName(self.tr("Received or sent teleconsults"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.refresh_button.setAccessibleName(self.tr("Refresh the teleconsults"))
+        self.list.setHeaderLabels(
+            [self.tr("Requested"), self.tr("Patient"), self.tr("Reason"), self.tr("Status")]
+        )
+        self.list.setAccessibleName(self.tr("Teleconsults"))
+        self.thread_view.setAccessibleName(self.tr("Messages of the teleconsult"))
+        self.files_label.setText(self.tr("Shared &data (Enter saves a copy)"))
+        self.files.setAccessibleName(self.tr("Shared data"))
+        self.reply_label.setText(self.tr("&Reply:"))
+        self.reply.setAccessibleName(self.tr("Reply text"))
+        self.accept_button.setText(self.tr("A&ccept"))
+        self.accept_button.setAccessibleName(self.tr("Accept the teleconsult"))
+        self.reject_button.setText(self.tr("Re&ject"))
+        self.reject_button.setAccessibleName(self.tr("Reject the teleconsult"))
+        self.send_button.setText(self.tr("Send re&ply"))
+        self.send_button.setAccessibleName(self.tr("Send the reply"))
+        self.complete_button.setText(self.tr("Co&mplete"))
+        self.complete_button.setAccessibleName(self.tr("Mark the teleconsult as completed"))
+        self.patient_button.setText(self.tr("Open &patient"))
+        self.patient_button.setAccessibleName(self.tr("Open the patient of the teleconsult"))
+        self.message.setAccessibleName(self.tr("Teleconsult message"))
+        self._render_list()
+        self._render_thread()
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.pending > 0
+
+    @property
+    def incoming(self) -> bool:
+        return bool(self.box.currentData())
+
+    def refresh(self) -> None:
+        self.runner.run(
+            self.services.teleconsults.list_for(
+                self.services.practitioner_ref, incoming=self.incoming
+            ),
+            name=self.tr("Loading teleconsults"),
+            on_success=self._on_list,
+            on_error=lambda exc: self.message.setText(
+                self.tr("The teleconsults cannot be loaded (%1).").replace(
+                    "%1", type(exc).__name__
+                )
+            ),
+        )
+
+    def open_task(self, task_id: str) -> None:
+        """Select the teleconsult of ``task_id`` (received box), loading it if needed."""
+        self._pending_open = task_id
+        if self.box.currentIndex() != 0:
+            self.box.setCurrentIndex(0)  # triggers refresh
+        else:
+            self.refresh()
+
+    def _on_list(self, consults: list[Teleconsult]) -> None:
+        self.consults = consults
+        keep = self._pending_open or (self.current.task_id if self.current else None)
+        self._pending_open = None
+        self._render_list(select=keep)
+
+    def _render_list(self, select: str | None = None) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        chosen = None
+        for c in self.consults:
+            row = QTreeWidgetItem(
+                [local_time(c.authored_utc, with_date=True), c.patient_name, c.reason,
+                 status_label(c.status.value)]
+            )  # fmt: skip
+            row.setData(0, Qt.ItemDataRole.UserRole, c.task_id)
+            self.list.addTopLevelItem(row)
+            if c.task_id == select:
+                chosen = row
+        self.list.blockSignals(False)
+        if chosen is None:
+            chosen = self.list.topLevelItem(0)
+        if chosen is not None:
+            self.list.setCurrentItem(chosen)
+        self._on_current()
+
+    def _on_current(self, *_: object) -> None:
+        row = self.list.currentItem()
+        tid = None if row is None else row.data(0, Qt.ItemDataRole.UserRole)
+        self.current = next((c for c in self.consults if c.task_id == tid), None)
+        self._render_thread()
+        self._update_actions()
+
+    def _render_thread(self) -> None:
+        self.files.clear()
+        c = self.current
+        if c is None:
+            self.thread_view.setPlainText(self.tr("No teleconsult selected."))
+            return
+        from html import escape
+
+        parts = [f"<h3>{escape(c.patient_name)} — {escape(c.reason)}</h3>"]
+        for m in c.messages:
+            when = local_time(m.sent_utc, with_date=True)
+            parts.append(
+                f"<p><b>{escape(m.sender_name)}</b> <i>{escape(when)}</i><br/>"
+                + escape(m.text).replace("\n", "<br/>")
+                + "</p>"
+            )
+            for title, ctype, url in m.attachments:
+                item = QListWidgetItem(f"{title} ({ctype})", self.files)
+                item.setData(Qt.ItemDataRole.UserRole, (title, ctype, url))
+        self.thread_view.setHtml("".join(parts))
+
+    def _update_actions(self) -> None:
+        c = self.current
+        mine_to_answer = c is not None and self.incoming
+        st = c.status if c else None
+        idle = not self.busy
+        self.refresh_button.setEnabled(idle)
+        self.accept_button.setEnabled(idle and mine_to_answer and st is TeleconsultStatus.REQUESTED)
+        self.reject_button.setEnabled(idle and mine_to_answer and st is TeleconsultStatus.REQUESTED)
+        self.complete_button.setEnabled(
+            idle and mine_to_answer
+            and st in (TeleconsultStatus.ACCEPTED, TeleconsultStatus.IN_PROGRESS)
+        )  # fmt: skip
+        open_states = (
+            TeleconsultStatus.REQUESTED,
+            TeleconsultStatus.ACCEPTED,
+            TeleconsultStatus.IN_PROGRESS,
+        )
+        self.send_button.setEnabled(idle and c is not None and st in open_states)
+        self.patient_button.setEnabled(c is not None)
+
+    def set_status(self, status: TeleconsultStatus) -> None:
+        c = self.current
+        if c is None:
+            return
+        self.runner.run(
+            self.services.teleconsults.set_status(
+                c, status, actor_ref=self.services.practitioner_ref
+            ),
+            name=self.tr("Updating the teleconsult"),
+            on_success=lambda _u: self._done(self.tr("Status updated.")),
+            on_error=self._failed,
+        )
+
+    def send_reply(self) -> None:
+        c = self.current
+        if c is None:
+            return
+        self.runner.run(
+            self.services.teleconsults.reply(
+                c, sender_ref=self.services.practitioner_ref, text=self.reply.toPlainText()
+            ),
+            name=self.tr("Sending the reply"),
+            on_success=lambda _u: self._replied(),
+            on_error=self._failed,
+        )
+
+    def _replied(self) -> None:
+        self.reply.clear()
+        self._done(self.tr("Reply sent."))
+
+    def _done(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        from app.domain.workflows import InvalidTransition
+        from app.services.teleconsult import EmptyMessage
+
+        if isinstance(exc, InvalidTransition):
+            text = self.tr("Someone else changed this teleconsult; it has been reloaded.")
+            self.refresh()
+        elif isinstance(exc, EmptyMessage):
+            text = self.tr("Write a reply first.")
+        else:
+            text = self.tr("Not sent (%1); try again.").replace("%1", type(exc).__name__)
+        self.message.setText(text)
+
+    def _open_patient(self) -> None:
+        if self.current is not None:
+            open_patient(self, self.current.patient_id)
+
+    def _save_file(self, item: QListWidgetItem) -> None:
+        title, _ctype, url = item.data(Qt.ItemDataRole.UserRole)
+        if not url.startswith("Binary/"):
+            return
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save a copy"), title)
+        if name:
+            self.save_attachment(url, Path(name))
+
+    def save_attachment(self, url: str, path: Path) -> None:
+        """Download a shared file to ``path`` (chosen by the user)."""
+        import asyncio
+
+        async def fetch() -> None:
+            data = await self.services.teleconsults.attachment(url)
+            await asyncio.to_thread(path.write_bytes, data)
+
+        self.runner.run(
+            fetch(),
+            name=self.tr("Downloading the shared file"),
+            on_success=lambda _r: self.message.setText(self.tr("Saved.")),
+            on_error=self._failed,
+        )
