@@ -96,49 +96,46 @@ class BusyRunner:
 
 
 def kind_label(kind: AgendaItemKind) -> str:
-    tr = QCoreApplication.translate
     return {
-        AgendaItemKind.TELEVISIT: tr("Workflows", "Televisit"),
-        AgendaItemKind.TELEASSISTANCE: tr("Workflows", "Teleassistance"),
-        AgendaItemKind.TELECONSULT: tr("Workflows", "Teleconsult"),
-        AgendaItemKind.TELEMONITORING: tr("Workflows", "Telemonitoring"),
-        AgendaItemKind.ALERT: tr("Workflows", "Alert"),
+        AgendaItemKind.TELEVISIT: QCoreApplication.translate("Workflows", "Televisit"),
+        AgendaItemKind.TELEASSISTANCE: QCoreApplication.translate("Workflows", "Teleassistance"),
+        AgendaItemKind.TELECONSULT: QCoreApplication.translate("Workflows", "Teleconsult"),
+        AgendaItemKind.TELEMONITORING: QCoreApplication.translate("Workflows", "Telemonitoring"),
+        AgendaItemKind.ALERT: QCoreApplication.translate("Workflows", "Alert"),
     }[kind]
 
 
 def status_label(status: str) -> str:
-    tr = QCoreApplication.translate
     labels = {
-        "booked": tr("Workflows", "Booked"),
-        "arrived": tr("Workflows", "Arrived"),
-        "fulfilled": tr("Workflows", "Done"),
-        "pending": tr("Workflows", "Pending"),
-        "proposed": tr("Workflows", "Proposed"),
-        "active": tr("Workflows", "Active"),
-        TeleconsultStatus.REQUESTED.value: tr("Workflows", "Requested"),
-        TeleconsultStatus.ACCEPTED.value: tr("Workflows", "Accepted"),
-        TeleconsultStatus.IN_PROGRESS.value: tr("Workflows", "In progress"),
-        TeleconsultStatus.COMPLETED.value: tr("Workflows", "Completed"),
-        TeleconsultStatus.REJECTED.value: tr("Workflows", "Rejected"),
-        TeleconsultStatus.CANCELLED.value: tr("Workflows", "Cancelled"),
+        "booked": QCoreApplication.translate("Workflows", "Booked"),
+        "arrived": QCoreApplication.translate("Workflows", "Arrived"),
+        "fulfilled": QCoreApplication.translate("Workflows", "Done"),
+        "pending": QCoreApplication.translate("Workflows", "Pending"),
+        "proposed": QCoreApplication.translate("Workflows", "Proposed"),
+        "active": QCoreApplication.translate("Workflows", "Active"),
+        TeleconsultStatus.REQUESTED.value: QCoreApplication.translate("Workflows", "Requested"),
+        TeleconsultStatus.ACCEPTED.value: QCoreApplication.translate("Workflows", "Accepted"),
+        TeleconsultStatus.IN_PROGRESS.value: QCoreApplication.translate("Workflows", "In progress"),
+        TeleconsultStatus.COMPLETED.value: QCoreApplication.translate("Workflows", "Completed"),
+        TeleconsultStatus.REJECTED.value: QCoreApplication.translate("Workflows", "Rejected"),
+        TeleconsultStatus.CANCELLED.value: QCoreApplication.translate("Workflows", "Cancelled"),
     }
     return labels.get(status, status)
 
 
 def identity_warning_text(warning: IdentityWarning) -> str:
-    tr = QCoreApplication.translate
     return {
-        IdentityWarning.CF_INVALID: tr(
+        IdentityWarning.CF_INVALID: QCoreApplication.translate(
             "Workflows", "The codice fiscale on record is not valid (wrong check letter)."
         ),
-        IdentityWarning.CF_SEX_MISMATCH: tr(
+        IdentityWarning.CF_SEX_MISMATCH: QCoreApplication.translate(
             "Workflows", "The codice fiscale does not match the recorded sex: check identity."
         ),
-        IdentityWarning.CF_BIRTH_DATE_MISMATCH: tr(
+        IdentityWarning.CF_BIRTH_DATE_MISMATCH: QCoreApplication.translate(
             "Workflows",
             "The codice fiscale does not match the recorded birth date: check identity.",
         ),
-        IdentityWarning.CF_OMOCODIA: tr(
+        IdentityWarning.CF_OMOCODIA: QCoreApplication.translate(
             "Workflows",
             "Omocodia variant of the codice fiscale: another person may share the base code.",
         ),
@@ -147,17 +144,20 @@ def identity_warning_text(warning: IdentityWarning) -> str:
 
 def cf_error_text(reason: str) -> str:
     """Translate the reasons raised by ``app.domain.codice_fiscale``."""
-    tr = QCoreApplication.translate
     return {
-        "a codice fiscale has 16 characters": tr(
+        "a codice fiscale has 16 characters": QCoreApplication.translate(
             "Workflows", "A codice fiscale has 16 characters."
         ),
-        "characters in unexpected positions": tr(
+        "characters in unexpected positions": QCoreApplication.translate(
             "Workflows", "Invalid codice fiscale: characters in unexpected positions."
         ),
-        "wrong check letter": tr(
+        "wrong check letter": QCoreApplication.translate(
             "Workflows", "Invalid codice fiscale: wrong check letter. Check for typing errors."
         ),
-        "impossible birth day": tr("Workflows", "Invalid codice fiscale: impossible birth day."),
-        "impossible birth date": tr("Workflows", "Invalid codice fiscale: impossible birth date."),
-    }.get(reason, tr("Workflows", "Invalid codice fiscale."))
+        "impossible birth day": QCoreApplication.translate(
+            "Workflows", "Invalid codice fiscale: impossible birth day."
+        ),
+        "impossible birth date": QCoreApplication.translate(
+            "Workflows", "Invalid codice fiscale: impossible birth date."
+        ),
+    }.get(reason, QCoreApplication.translate("Workflows", "Invalid codice fiscale."))

@@ -407,3 +407,26 @@ def test_agenda_offline_shows_the_saved_copy(ctx, qtbot, sim: RunningSim, tmp_pa
     assert agenda.list.topLevelItemCount() == len(online.items)
     shot(agenda, tmp_path / "agenda_offline.png")
     ctx.workstation.runtime.submit(state["dead"].aclose()).result(5)
+
+
+def test_pages_speak_italian(ctx, window, qtbot, tmp_path: Path) -> None:
+    ctx.translations.apply("it")
+    try:
+        agenda: AgendaPage = page(window, "agenda")
+        patient: PatientPage = page(window, "patient")
+        qtbot.waitUntil(lambda: agenda.refresh_button.text() == "Aggiorna", timeout=5000)
+        idle(qtbot, agenda)
+        assert agenda.list.headerItem().text(1) == "Prestazione"
+        assert {agenda.list.topLevelItem(i).text(1) for i in range(5)} >= {"Televisita"}
+        window.show_area("patient")
+        patient.search_edit.setText("RSSMRA80A01H501A")
+        patient.search_button.click()
+        idle(qtbot, patient)
+        assert patient.message.text().startswith("Codice fiscale non valido")
+        patient.open_patient("pat-032")
+        qtbot.waitUntil(lambda: patient.header is not None, timeout=15_000)
+        assert "omocodia" in patient.warnings.text()
+        assert patient.report_button.text() == "&Referto..."
+        shot(window, tmp_path / "patient_it.png")
+    finally:
+        ctx.translations.apply("en")

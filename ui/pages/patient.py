@@ -44,46 +44,48 @@ from ui.trend_view import display_unit, parameter_label
 
 
 def search_error_text(exc: BaseException) -> str:
-    tr = QCoreApplication.translate
     if isinstance(exc, InvalidCodiceFiscale):
         return cf_error_text(exc.reason)
     if isinstance(exc, InvalidSearch):
         return {
-            "type a codice fiscale, an STP/ENI code, a TEAM number or a name": tr(
+            "type a codice fiscale, an STP/ENI code, a TEAM number or a name": QCoreApplication.translate(
                 "Workflows", "Type a codice fiscale, an STP/ENI code, a TEAM number or a name."
             ),
-            "an STP or ENI code is the prefix followed by 13 digits": tr(
+            "an STP or ENI code is the prefix followed by 13 digits": QCoreApplication.translate(
                 "Workflows", "An STP or ENI code is the prefix followed by 13 digits."
             ),
-            "a TEAM card number has 20 digits": tr(
+            "a TEAM card number has 20 digits": QCoreApplication.translate(
                 "Workflows", "A TEAM card number has 20 digits."
             ),
-            "type at least two letters of the name": tr(
+            "type at least two letters of the name": QCoreApplication.translate(
                 "Workflows", "Type at least two letters of the name."
             ),
         }.get(str(exc), str(exc))
-    return tr("Workflows", "The operation failed (%1); check the connection.").replace(
-        "%1", type(exc).__name__
-    )
+    return QCoreApplication.translate(
+        "Workflows", "The operation failed (%1); check the connection."
+    ).replace("%1", type(exc).__name__)
 
 
 def identifier_label(kind: IdentifierKind | None) -> str:
-    tr = QCoreApplication.translate
     return (
         {
-            IdentifierKind.CODICE_FISCALE: tr("Workflows", "Codice fiscale"),
-            IdentifierKind.STP: tr("Workflows", "STP code"),
-            IdentifierKind.ENI: tr("Workflows", "ENI code"),
-            IdentifierKind.TEAM: tr("Workflows", "TEAM card"),
-        }.get(kind, tr("Workflows", "Identifier"))
+            IdentifierKind.CODICE_FISCALE: QCoreApplication.translate(
+                "Workflows", "Codice fiscale"
+            ),
+            IdentifierKind.STP: QCoreApplication.translate("Workflows", "STP code"),
+            IdentifierKind.ENI: QCoreApplication.translate("Workflows", "ENI code"),
+            IdentifierKind.TEAM: QCoreApplication.translate("Workflows", "TEAM card"),
+        }.get(kind, QCoreApplication.translate("Workflows", "Identifier"))
         if kind
-        else tr("Workflows", "Identifier")
+        else QCoreApplication.translate("Workflows", "Identifier")
     )
 
 
 def sex_label(gender: str | None) -> str:
-    tr = QCoreApplication.translate
-    return {"male": tr("Workflows", "M"), "female": tr("Workflows", "F")}.get(gender or "", "-")
+    return {
+        "male": QCoreApplication.translate("Workflows", "M"),
+        "female": QCoreApplication.translate("Workflows", "F"),
+    }.get(gender or "", "-")
 
 
 def match_line(m: PatientMatch) -> str:

@@ -1,0 +1,1319 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="it_IT">
+    <context>
+        <name>AgendaPage</name>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="148" />
+            <source>&amp;Acting as:</source>
+            <translation>&amp;Opera come:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="149" />
+            <source>Demo practitioner</source>
+            <translation>Professionista dimostrativo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="152" />
+            <source>Refresh</source>
+            <translation>Aggiorna</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="153" />
+            <source>Refresh the agenda (F5)</source>
+            <translation>Aggiorna l'agenda (F5)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="155" />
+            <source>Time</source>
+            <translation>Ora</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="155" />
+            <source>Service</source>
+            <translation>Prestazione</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="155" />
+            <source>Patient</source>
+            <translation>Paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="155" />
+            <source>Details</source>
+            <translation>Dettagli</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="156" />
+            <source>Status</source>
+            <translation>Stato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="158" />
+            <source>Today's agenda</source>
+            <translation>Agenda di oggi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="159" />
+            <source>Enter opens the patient</source>
+            <translation>Invio apre il paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="160" />
+            <source>&amp;Open patient</source>
+            <translation>&amp;Apri paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="161" />
+            <source>Open the patient of the selected item</source>
+            <translation>Apri il paziente della voce selezionata</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="162" />
+            <source>Open &amp;teleconsult</source>
+            <translation>Apri &amp;teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="163" />
+            <source>Open the selected teleconsult request</source>
+            <translation>Apri la richiesta di teleconsulto selezionata</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="164" />
+            <source>Ac&amp;knowledge alert</source>
+            <translation>&amp;Prendi visione dell'allarme</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="165" />
+            <source>Acknowledge the selected alert</source>
+            <translation>Prendi visione dell'allarme selezionato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="166" />
+            <source>Start &amp;call</source>
+            <translation>Avvia &amp;chiamata</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="168" />
+            <source>Start the televisit or teleassistance call of the selected item</source>
+            <translation>Avvia la chiamata di televisita o teleassistenza della voce selezionata</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="170" />
+            <source>Agenda message</source>
+            <translation>Messaggio dell'agenda</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="192" />
+            <source>Loading the agenda</source>
+            <translation>Caricamento dell'agenda</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="202" />
+            <source>Offline: showing the agenda saved at %1. It may not be up to date.</source>
+            <translation>Non in linea: agenda salvata alle %1. Potrebbe non essere aggiornata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="213" />
+            <source>The agenda cannot be loaded and no saved copy is available (%1).</source>
+            <translation>Impossibile caricare l'agenda e nessuna copia salvata disponibile (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="287" />
+            <source>Acknowledging the alert</source>
+            <translation>Presa visione dell'allarme</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="290" />
+            <source>The alert was not acknowledged (%1).</source>
+            <translation>Presa visione non registrata (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="295" />
+            <source>Alert acknowledged.</source>
+            <translation>Presa visione registrata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="307" />
+            <source>Call requested: the Calls area opens it.</source>
+            <translation>Chiamata richiesta: l'area Chiamate la apre.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PatientPage</name>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="234" />
+            <source>&amp;Find:</source>
+            <translation>&amp;Cerca:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="236" />
+            <source>Codice fiscale, STP/ENI code, TEAM number or name</source>
+            <translation>Codice fiscale, codice STP/ENI, numero TEAM o nome</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="238" />
+            <source>Patient search (Ctrl+F)</source>
+            <translation>Ricerca paziente (Ctrl+F)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="239" />
+            <source>Search</source>
+            <translation>Cerca</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="240" />
+            <source>Search patients</source>
+            <translation>Cerca pazienti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="241" />
+            <source>Search message</source>
+            <translation>Messaggio della ricerca</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="242" />
+            <source>Patients found</source>
+            <translation>Pazienti trovati</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="243" />
+            <source>Enter opens the patient</source>
+            <translation>Invio apre il paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="244" />
+            <source>Identity:</source>
+            <translation>Identità:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="245" />
+            <source>Consents:</source>
+            <translation>Consensi:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="246" />
+            <source>Care plans:</source>
+            <translation>Piani di cura:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="247" />
+            <source>Identity</source>
+            <translation>Identità</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="248" />
+            <source>Consents</source>
+            <translation>Consensi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="249" />
+            <source>Care plans</source>
+            <translation>Piani di cura</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="250" />
+            <source>Identity warnings</source>
+            <translation>Avvisi sull'identità</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="251" />
+            <source>Patient name</source>
+            <translation>Nome del paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="252" />
+            <source>&amp;Devices</source>
+            <translation>&amp;Dispositivi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="253" />
+            <source>Devices in use</source>
+            <translation>Dispositivi in uso</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="254" />
+            <source>&amp;Latest readings</source>
+            <translation>&amp;Ultime misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="255" />
+            <source>Latest readings</source>
+            <translation>Ultime misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="256" />
+            <source>Record &amp;consents</source>
+            <translation>Registra &amp;consensi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="258" />
+            <source>Record the consents the patient has just given</source>
+            <translation>Registra i consensi appena espressi dal paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="260" />
+            <source>Visit &amp;report...</source>
+            <translation>&amp;Referto...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="261" />
+            <source>Write the televisit report</source>
+            <translation>Scrivi il referto di televisita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="262" />
+            <source>Satisfaction &amp;questionnaire...</source>
+            <translation>&amp;Questionario di soddisfazione...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="264" />
+            <source>Fill the satisfaction questionnaire with the patient</source>
+            <translation>Compila il questionario di soddisfazione con il paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="266" />
+            <source>Request t&amp;eleconsult...</source>
+            <translation>Richiedi t&amp;eleconsulto...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="267" />
+            <source>Ask a specialist for a teleconsult</source>
+            <translation>Chiedi un teleconsulto a uno specialista</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="268" />
+            <source>Point-of-care &amp;measurement...</source>
+            <translation>&amp;Misurazione in farmacia...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="270" />
+            <source>Pharmacy mode: measure the patient and send the readings</source>
+            <translation>Modalità farmacia: misura il paziente e invia i valori</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="284" />
+            <source>Searching patients</source>
+            <translation>Ricerca dei pazienti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="293" />
+            <source>No patient found.</source>
+            <translation>Nessun paziente trovato.</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../ui/pages/patient.py" line="295" />
+            <source>%n patient(s) found.</source>
+            <translation>
+                <numerusform>%n paziente trovato.</numerusform>
+                <numerusform>%n pazienti trovati.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="324" />
+            <source>Loading the patient</source>
+            <translation>Caricamento del paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="339" />
+            <source>No patient open</source>
+            <translation>Nessun paziente aperto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="353" />
+            <source>Sex %1, born %2; %3</source>
+            <translation>Sesso %1, nato/a il %2; %3</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="361" />
+            <source>informed medical consent</source>
+            <translation>consenso informato all'atto sanitario</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="362" />
+            <source>consent to telemedicine</source>
+            <translation>consenso alla telemedicina</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="364" />
+            <source>yes</source>
+            <translation>sì</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="364" />
+            <source>MISSING</source>
+            <translation>MANCANTE</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="368" />
+            <source>A televisit needs both consents.</source>
+            <translation>La televisita richiede entrambi i consensi.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="370" />
+            <source>none</source>
+            <translation>nessuno</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="410" />
+            <source>Recording consents</source>
+            <translation>Registrazione dei consensi</translation>
+        </message>
+    </context>
+    <context>
+        <name>PointOfCareDialog</name>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="95" />
+            <source>not measured</source>
+            <translation>non misurato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="106" />
+            <source>Point-of-care status</source>
+            <translation>Stato della misurazione</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="109" />
+            <source>&amp;Send measurements</source>
+            <translation>&amp;Invia misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="111" />
+            <source>Send the measurements</source>
+            <translation>Invia le misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="112" />
+            <source>Print &amp;receipt...</source>
+            <translation>Stampa &amp;ricevuta...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="114" />
+            <source>Save or print the patient's receipt</source>
+            <translation>Salva o stampa la ricevuta per il paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="115" />
+            <source>Close</source>
+            <translation>Chiudi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="116" />
+            <source>Close the point-of-care session</source>
+            <translation>Chiudi la sessione di misurazione</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="121" />
+            <source>The patient gives informed consent and consent to telemonitoring</source>
+            <translation>Il paziente esprime il consenso informato e il consenso al telemonitoraggio</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="124" />
+            <source>Point-of-care measurement</source>
+            <translation>Misurazione in farmacia</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="164" />
+            <source>Sending the measurements</source>
+            <translation>Invio delle misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="172" />
+            <source>Measurements sent. Print the receipt for the patient.</source>
+            <translation>Misurazioni inviate. Stampa la ricevuta per il paziente.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="177" />
+            <source>The patient's consent is needed before measuring.</source>
+            <translation>Serve il consenso del paziente prima di misurare.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="179" />
+            <source>%1 is outside the plausible range: check the value.</source>
+            <translation>%1 è fuori dall'intervallo plausibile: controlla il valore.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="184" />
+            <source>Enter at least one measurement.</source>
+            <translation>Inserisci almeno una misurazione.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="186" />
+            <source>Not sent (%1); try again.</source>
+            <translation>Non inviato (%1); riprova.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="197" />
+            <source>Blood pressure</source>
+            <translation>Pressione arteriosa</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="212" />
+            <source>Receipt saved.</source>
+            <translation>Ricevuta salvata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="216" />
+            <source>Save the receipt</source>
+            <translation>Salva la ricevuta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="216" />
+            <source>PDF (*.pdf)</source>
+            <translation>PDF (*.pdf)</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuestionnaireDialog</name>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="77" />
+            <source>&amp;Send answers</source>
+            <translation>&amp;Invia risposte</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="78" />
+            <source>Send the answers</source>
+            <translation>Invia le risposte</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="79" />
+            <source>Questionnaire status</source>
+            <translation>Stato del questionario</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="83" />
+            <source>Satisfaction questionnaire</source>
+            <translation>Questionario di soddisfazione</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="88" />
+            <source>Loading the questionnaire</source>
+            <translation>Caricamento del questionario</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="95" />
+            <source>The questionnaire cannot be loaded (%1).</source>
+            <translation>Impossibile caricare il questionario (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="114" />
+            <source>Yes</source>
+            <translation>Sì</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="114" />
+            <source>No</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="142" />
+            <source>Fill the answers with the patient; * = required.</source>
+            <translation>Compila le risposte con il paziente; * = obbligatoria.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="189" />
+            <source>Answer the questions marked in red.</source>
+            <translation>Rispondi alle domande evidenziate in rosso.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="196" />
+            <source>Sending the questionnaire</source>
+            <translation>Invio del questionario</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="199" />
+            <source>Not sent (%1); try again.</source>
+            <translation>Non inviato (%1); riprova.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="205" />
+            <source>Thank you: the answers were sent.</source>
+            <translation>Grazie: le risposte sono state inviate.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TeleconsultRequestDialog</name>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="86" />
+            <source>Routine</source>
+            <translation>Ordinaria</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="87" />
+            <source>Urgent</source>
+            <translation>Urgente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="92" />
+            <location filename="../../ui/pages/teleconsults.py" line="122" />
+            <source>Share the latest readings</source>
+            <translation>Condividi le ultime misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="97" />
+            <source>&amp;Attach file...</source>
+            <translation>&amp;Allega file...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="106" />
+            <source>&amp;Send request</source>
+            <translation>&amp;Invia richiesta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="107" />
+            <source>Patient:</source>
+            <translation>Paziente:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="108" />
+            <source>&amp;Specialist:</source>
+            <translation>&amp;Specialista:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="109" />
+            <source>&amp;Priority:</source>
+            <translation>&amp;Priorità:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="110" />
+            <source>&amp;Reason:</source>
+            <translation>&amp;Motivo:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="111" />
+            <source>&amp;Question:</source>
+            <translation>&amp;Quesito:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="113" />
+            <source>Shared files:</source>
+            <translation>File condivisi:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="118" />
+            <source>Specialist</source>
+            <translation>Specialista</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="119" />
+            <source>Priority</source>
+            <translation>Priorità</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="120" />
+            <source>Reason for the teleconsult</source>
+            <translation>Motivo del teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="121" />
+            <source>Question for the specialist</source>
+            <translation>Quesito per lo specialista</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="123" />
+            <source>Shared files</source>
+            <translation>File condivisi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="124" />
+            <source>Attach a file (image, PDF, trend snapshot)</source>
+            <translation>Allega un file (immagine, PDF, grafico dell'andamento)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="125" />
+            <source>Send the teleconsult request</source>
+            <translation>Invia la richiesta di teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="126" />
+            <source>Request status</source>
+            <translation>Stato della richiesta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="129" />
+            <source>Teleconsult request</source>
+            <translation>Richiesta di teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="142" />
+            <source>Attach a file</source>
+            <translation>Allega un file</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="144" />
+            <source>Images and documents (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</source>
+            <translation>Immagini e documenti (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="151" />
+            <source>The file cannot be read (%1).</source>
+            <translation>Impossibile leggere il file (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="174" />
+            <source>Sending...</source>
+            <translation>Invio in corso...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="176" />
+            <source>Sending the teleconsult request</source>
+            <translation>Invio della richiesta di teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="181" />
+            <source>Request sent.</source>
+            <translation>Richiesta inviata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="187" />
+            <source>Write the reason and a question, or share some data.</source>
+            <translation>Scrivi il motivo e un quesito, o condividi dei dati.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="189" />
+            <source>The request was not sent (%1); try again.</source>
+            <translation>La richiesta non è stata inviata (%1); riprova.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TeleconsultsPage</name>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="292" />
+            <source>&amp;Show:</source>
+            <translation>&amp;Mostra:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="293" />
+            <source>Received</source>
+            <translation>Ricevuti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="294" />
+            <source>Sent</source>
+            <translation>Inviati</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="295" />
+            <source>Received or sent teleconsults</source>
+            <translation>Teleconsulti ricevuti o inviati</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="296" />
+            <source>Refresh</source>
+            <translation>Aggiorna</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="297" />
+            <source>Refresh the teleconsults</source>
+            <translation>Aggiorna i teleconsulti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <source>Requested</source>
+            <translation>Richiesto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <source>Patient</source>
+            <translation>Paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <source>Reason</source>
+            <translation>Motivo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <source>Status</source>
+            <translation>Stato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="301" />
+            <source>Teleconsults</source>
+            <translation>Teleconsulti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="302" />
+            <source>Messages of the teleconsult</source>
+            <translation>Messaggi del teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="303" />
+            <source>Shared &amp;data (Enter saves a copy)</source>
+            <translation>&amp;Dati condivisi (Invio ne salva una copia)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="304" />
+            <source>Shared data</source>
+            <translation>Dati condivisi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="305" />
+            <source>&amp;Reply:</source>
+            <translation>&amp;Risposta:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="306" />
+            <source>Reply text</source>
+            <translation>Testo della risposta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="307" />
+            <source>A&amp;ccept</source>
+            <translation>A&amp;ccetta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="308" />
+            <source>Accept the teleconsult</source>
+            <translation>Accetta il teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="309" />
+            <source>Re&amp;ject</source>
+            <translation>Ri&amp;fiuta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="310" />
+            <source>Reject the teleconsult</source>
+            <translation>Rifiuta il teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="311" />
+            <source>Send re&amp;ply</source>
+            <translation>Invia ris&amp;posta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="312" />
+            <source>Send the reply</source>
+            <translation>Invia la risposta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="313" />
+            <source>Co&amp;mplete</source>
+            <translation>Co&amp;ncludi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="314" />
+            <source>Mark the teleconsult as completed</source>
+            <translation>Segna il teleconsulto come concluso</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="315" />
+            <source>Open &amp;patient</source>
+            <translation>Apri &amp;paziente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="316" />
+            <source>Open the patient of the teleconsult</source>
+            <translation>Apri il paziente del teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="317" />
+            <source>Teleconsult message</source>
+            <translation>Messaggio del teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="334" />
+            <source>Loading teleconsults</source>
+            <translation>Caricamento dei teleconsulti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="337" />
+            <source>The teleconsults cannot be loaded (%1).</source>
+            <translation>Impossibile caricare i teleconsulti (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="388" />
+            <source>No teleconsult selected.</source>
+            <translation>Nessun teleconsulto selezionato.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="433" />
+            <source>Updating the teleconsult</source>
+            <translation>Aggiornamento del teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="434" />
+            <source>Status updated.</source>
+            <translation>Stato aggiornato.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="446" />
+            <source>Sending the reply</source>
+            <translation>Invio della risposta</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="453" />
+            <source>Reply sent.</source>
+            <translation>Risposta inviata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="464" />
+            <source>Someone else changed this teleconsult; it has been reloaded.</source>
+            <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="467" />
+            <source>Write a reply first.</source>
+            <translation>Scrivi prima una risposta.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="469" />
+            <source>Not sent (%1); try again.</source>
+            <translation>Non inviato (%1); riprova.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="480" />
+            <source>Save a copy</source>
+            <translation>Salva una copia</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="494" />
+            <source>Downloading the shared file</source>
+            <translation>Scaricamento del file condiviso</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="495" />
+            <source>Saved.</source>
+            <translation>Salvato.</translation>
+        </message>
+    </context>
+    <context>
+        <name>VisitReportEditor</name>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="206" />
+            <source>Televisit report</source>
+            <translation>Referto di televisita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="207" />
+            <source>Referto di Televisita (LOINC 75496-0)</source>
+            <translation>Referto di Televisita (LOINC 75496-0)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="208" />
+            <source>Patient:</source>
+            <translation>Paziente:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="209" />
+            <source>&amp;Service:</source>
+            <translation>&amp;Prestazione:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="210" />
+            <source>S&amp;tart:</source>
+            <translation>&amp;Inizio:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="211" />
+            <source>&amp;End:</source>
+            <translation>&amp;Fine:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="213" />
+            <source>Televisit</source>
+            <translation>Televisita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="214" />
+            <source>Teleassistance</source>
+            <translation>Teleassistenza</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="215" />
+            <source>Teleconsult</source>
+            <translation>Teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="220" />
+            <source>&amp;Reason for the visit</source>
+            <translation>&amp;Motivo della televisita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="221" />
+            <source>&amp;History</source>
+            <translation>&amp;Anamnesi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="222" />
+            <source>E&amp;xamination and measured parameters</source>
+            <translation>&amp;Esame obiettivo e parametri rilevati</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="223" />
+            <source>&amp;Conclusions</source>
+            <translation>&amp;Conclusioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="224" />
+            <source>Recommended te&amp;sts</source>
+            <translation>Accertamenti &amp;consigliati</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="225" />
+            <source>Thera&amp;py</source>
+            <translation>&amp;Terapia</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="230" />
+            <source>Include the latest readings in the report</source>
+            <translation>Includi le ultime misurazioni nel referto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="232" />
+            <source>Service delivered</source>
+            <translation>Prestazione erogata</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="233" />
+            <source>Start of the visit</source>
+            <translation>Inizio della visita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="234" />
+            <source>End of the visit</source>
+            <translation>Fine della visita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="235" />
+            <source>Remote delivery statement</source>
+            <translation>Dichiarazione di erogazione a distanza</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="236" />
+            <source>Report status</source>
+            <translation>Stato del referto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="237" />
+            <source>Pre&amp;view PDF</source>
+            <translation>Ante&amp;prima PDF</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="238" />
+            <source>Preview the report as PDF</source>
+            <translation>Anteprima del referto in PDF</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="239" />
+            <source>Pr&amp;int...</source>
+            <translation>&amp;Stampa...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="240" />
+            <source>Print the report</source>
+            <translation>Stampa il referto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="241" />
+            <source>Si&amp;gn and send</source>
+            <translation>&amp;Firma e invia</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="242" />
+            <source>Sign the report and send it to the record</source>
+            <translation>Firma il referto e invialo al fascicolo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="243" />
+            <source>Close</source>
+            <translation>Chiudi</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="244" />
+            <source>Close the editor (the draft is kept)</source>
+            <translation>Chiudi l'editor (la bozza resta salvata)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="316" />
+            <source>Opening the draft</source>
+            <translation>Apertura della bozza</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="326" />
+            <source>Draft restored.</source>
+            <translation>Bozza ripristinata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="339" />
+            <source>Saving the draft</source>
+            <translation>Salvataggio della bozza</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="342" />
+            <source>The draft could not be saved (%1).</source>
+            <translation>Impossibile salvare la bozza (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="348" />
+            <source>Draft saved at %1.</source>
+            <translation>Bozza salvata alle %1.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="364" />
+            <source>Write the reason for the visit.</source>
+            <translation>Scrivi il motivo della visita.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="365" />
+            <source>Write the conclusions.</source>
+            <translation>Scrivi le conclusioni.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="366" />
+            <source>The visit ends before it starts.</source>
+            <translation>La visita termina prima di iniziare.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="375" />
+            <location filename="../../ui/visit_report_editor.py" line="378" />
+            <source>Report preview</source>
+            <translation>Anteprima del referto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="410" />
+            <source>The printer cannot be opened.</source>
+            <translation>Impossibile aprire la stampante.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="446" />
+            <source>Signing and sending...</source>
+            <translation>Firma e invio in corso...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="448" />
+            <source>Sending the report</source>
+            <translation>Invio del referto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="456" />
+            <source>Report signed and sent to the patient's record.</source>
+            <translation>Referto firmato e inviato al fascicolo del paziente.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/visit_report_editor.py" line="462" />
+            <source>The report was not sent (%1); the draft is kept, try again.</source>
+            <translation>Il referto non è stato inviato (%1); la bozza è conservata, riprova.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Workflows</name>
+        <message>
+            <location filename="../../ui/clinical.py" line="100" />
+            <source>Televisit</source>
+            <translation>Televisita</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="101" />
+            <source>Teleassistance</source>
+            <translation>Teleassistenza</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="102" />
+            <source>Teleconsult</source>
+            <translation>Teleconsulto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="103" />
+            <source>Telemonitoring</source>
+            <translation>Telemonitoraggio</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="104" />
+            <source>Alert</source>
+            <translation>Allarme</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="110" />
+            <source>Booked</source>
+            <translation>Prenotato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="111" />
+            <source>Arrived</source>
+            <translation>Presente</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="112" />
+            <source>Done</source>
+            <translation>Svolto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="113" />
+            <source>Pending</source>
+            <translation>In attesa</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="114" />
+            <source>Proposed</source>
+            <translation>Proposto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="115" />
+            <source>Active</source>
+            <translation>Attivo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="116" />
+            <source>Requested</source>
+            <translation>Richiesto</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="117" />
+            <source>Accepted</source>
+            <translation>Accettato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="118" />
+            <source>In progress</source>
+            <translation>In corso</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="119" />
+            <source>Completed</source>
+            <translation>Concluso</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="120" />
+            <source>Rejected</source>
+            <translation>Rifiutato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="121" />
+            <source>Cancelled</source>
+            <translation>Annullato</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="128" />
+            <source>The codice fiscale on record is not valid (wrong check letter).</source>
+            <translation>Il codice fiscale registrato non è valido (carattere di controllo errato).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="131" />
+            <source>The codice fiscale does not match the recorded sex: check identity.</source>
+            <translation>Il codice fiscale non corrisponde al sesso registrato: verificare l'identità.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="134" />
+            <source>The codice fiscale does not match the recorded birth date: check identity.</source>
+            <translation>Il codice fiscale non corrisponde alla data di nascita registrata: verificare l'identità.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="138" />
+            <source>Omocodia variant of the codice fiscale: another person may share the base code.</source>
+            <translation>Codice fiscale in omocodia: un'altra persona può avere lo stesso codice di base.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="148" />
+            <source>A codice fiscale has 16 characters.</source>
+            <translation>Il codice fiscale ha 16 caratteri.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="151" />
+            <source>Invalid codice fiscale: characters in unexpected positions.</source>
+            <translation>Codice fiscale non valido: caratteri in posizioni inattese.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="154" />
+            <source>Invalid codice fiscale: wrong check letter. Check for typing errors.</source>
+            <translation>Codice fiscale non valido: carattere di controllo errato. Verificare errori di battitura.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="157" />
+            <source>Invalid codice fiscale: impossible birth day.</source>
+            <translation>Codice fiscale non valido: giorno di nascita impossibile.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="160" />
+            <source>Invalid codice fiscale: impossible birth date.</source>
+            <translation>Codice fiscale non valido: data di nascita impossibile.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/clinical.py" line="163" />
+            <source>Invalid codice fiscale.</source>
+            <translation>Codice fiscale non valido.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="51" />
+            <source>General practitioner (Bianchi)</source>
+            <translation>Medico di medicina generale (Bianchi)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="52" />
+            <source>Community nurse (Colombo)</source>
+            <translation>Infermiere di famiglia e comunità (Colombo)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="53" />
+            <source>Pharmacist (Ferrari)</source>
+            <translation>Farmacista (Ferrari)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/agenda.py" line="54" />
+            <source>Cardiologist (Romano)</source>
+            <translation>Cardiologo (Romano)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="51" />
+            <source>Type a codice fiscale, an STP/ENI code, a TEAM number or a name.</source>
+            <translation>Digita un codice fiscale, un codice STP/ENI, un numero TEAM o un nome.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="54" />
+            <source>An STP or ENI code is the prefix followed by 13 digits.</source>
+            <translation>Un codice STP o ENI è il prefisso seguito da 13 cifre.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="57" />
+            <source>A TEAM card number has 20 digits.</source>
+            <translation>Il numero della tessera TEAM ha 20 cifre.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="60" />
+            <source>Type at least two letters of the name.</source>
+            <translation>Digita almeno due lettere del nome.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="64" />
+            <source>The operation failed (%1); check the connection.</source>
+            <translation>Operazione non riuscita (%1); verificare la connessione.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="72" />
+            <source>Codice fiscale</source>
+            <translation>Codice fiscale</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="75" />
+            <source>STP code</source>
+            <translation>Codice STP</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="76" />
+            <source>ENI code</source>
+            <translation>Codice ENI</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="77" />
+            <source>TEAM card</source>
+            <translation>Tessera TEAM</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="78" />
+            <location filename="../../ui/pages/patient.py" line="80" />
+            <source>Identifier</source>
+            <translation>Identificativo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="86" />
+            <source>M</source>
+            <translation>M</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="87" />
+            <source>F</source>
+            <translation>F</translation>
+        </message>
+    </context>
+</TS>
