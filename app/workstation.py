@@ -12,8 +12,11 @@ import logging
 from app.backend.client import FhirClient, TokenProvider
 from app.config import Paths, Settings, save_settings
 from app.events import BackendConnectionDidChange, ConnectionState, EventBus
+from app.logs import safe
 from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.demo_backend import DemoBackend, DemoBackendError
+from app.session.demo import demo_browser
+from app.session.errors import SessionError
 from app.session.manager import SessionManager, oidc_config_for
 from app.session.offline import OfflineUnlock
 from app.session.oidc import OidcClient
@@ -87,6 +90,15 @@ class Workstation:
         assert self._backend_ready is not None
         self._backend_ready.set()
         self.bus.publish(BackendConnectionDidChange(ConnectionState.ONLINE, "demo backend"))
+        await self._demo_login()
+
+    async def _demo_login(self) -> None:
+        """Demo mode opens straight to work: log in as the demo GP at the bundled provider."""
+        assert self.session is not None
+        try:
+            await self.session.login(demo_browser())
+        except SessionError as exc:
+            _log.error("demo login failed: %s", safe(type(exc).__name__))
 
     async def backend_client(self, *, timeout_s: float = 30.0) -> FhirClient:
         """The one FHIR client of this process, for the configured regional backend.

@@ -13,6 +13,7 @@ from aiohttp import web
 from .config import SimConfig
 from .http_fhir import STORE_KEY, add_fhir_routes, fhir_error_middleware
 from .ice import CONFIG_KEY, add_ice_routes
+from .login import add_login_routes
 from .store import FhirStore
 from .validation import warm_up
 
@@ -72,6 +73,7 @@ def create_app(config: SimConfig) -> web.Application:
     app.router.add_get("/health", health)
     add_ice_routes(app)
     add_fhir_routes(app)
+    add_login_routes(app)
     _maybe_add_rtc(app)
     return app
 
