@@ -182,8 +182,10 @@ class DeviceSession:
         clock_tolerance_s: float = 2.0,
         queue_size: int = 8192,
         descriptor: DeviceDescriptor | None = None,
+        on_drop: Callable[[], None] | None = None,
     ) -> None:
         self.transport = transport
+        self._on_drop_callback = on_drop
         self.advertisement = advertisement
         self.prompter = prompter
         self.device_tz = device_tz
@@ -286,6 +288,8 @@ class DeviceSession:
     def _on_drop(self) -> None:
         if self._closing:
             return
+        if self._on_drop_callback is not None:
+            self._on_drop_callback()
         try:
             self._queue.put_nowait(_DROPPED)
         except asyncio.QueueFull:

@@ -375,19 +375,22 @@ class VirtualDevice:
             sent += 1
         return sent
 
-    async def wait_subscribed(self, uuid16: int, *, timeout_s: float = 5.0) -> None:
-        """Wait until some central enabled notifications/indications on ``uuid16``."""
-        characteristic = self._chars[uuid16]
+    async def wait_subscribed(self, uuid16: int | None = None, *, timeout_s: float = 5.0) -> None:
+        """Wait until some central enabled notifications/indications on ``uuid16`` (None:
+        on any characteristic of the device)."""
+        handles = (
+            {self._chars[uuid16].handle}
+            if uuid16 is not None
+            else {c.handle for u, c in self._chars.items() if u != 0x2A2B}
+        )
         deadline = time.monotonic() + timeout_s
         while True:
             for connection in self.connections:
-                cccd = self.device.gatt_server.subscribers.get(connection, {}).get(
-                    characteristic.handle
-                )
-                if cccd and cccd[0] & 0x03:
+                cccds = self.device.gatt_server.subscribers.get(connection, {})
+                if any(cccds.get(h, b"\x00")[0] & 0x03 for h in handles):
                     return
             if time.monotonic() > deadline:
-                raise TimeoutError(f"nobody subscribed to {uuid16:04x}")
+                raise TimeoutError("nobody subscribed")
             await asyncio.sleep(0.005)
 
     async def wait_disconnected(self, *, timeout_s: float = 2.0) -> None:

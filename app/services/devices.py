@@ -1,0 +1,484 @@
+"""Bluetooth devices at the workstation: pairing, measurements, confirmation into the outbox.
+
+The point-of-care flow the Devices page drives: scan, pair (explicitly, through the
+:class:`~devices.prompter.DevicePrompter` the UI implements), take a measurement (the next
+reading of a live device, or the new stored records of a glucose meter), show it, and on
+confirmation write Device + DeviceUseStatement + Observations + Provenance as one outbox unit
+(``app.services.device_fhir``). Several devices may be connected at once.
+
+Failures reach the UI as :class:`DeviceFailure` with a :class:`FailureKind` the pairing wizard
+explains (Bluetooth off, not in pairing mode, bond lost...). Values are kept as the device sent
+them (``Decimal``) and never logged.
+
+Thread affinity: every coroutine runs on the core loop (the UI submits through the bridge).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from app.domain.outbox import OutboxWriter
+from app.events import Event, EventBus
+from app.services.device_fhir import Unmappable, build_measurement_unit
+from devices.blood_pressure.parser import BloodPressureMeasurement
+from devices.errors import (
+    BluetoothUnavailable,
+    BondLost,
+    ConnectionLost,
+    DeviceError,
+    DeviceNotFound,
+    MalformedPayload,
+    PairingFailed,
+    PairingRequired,
+    Unsupported,
+)
+from devices.glucose.driver import GlucoseDriver
+from devices.glucose.parser import GlucoseMeasurement, GlucoseUnit
+from devices.heart_rate.parser import HeartRateMeasurement
+from devices.ieee11073 import Measurement, SpecialValue
+from devices.prompter import DevicePrompter
+from devices.pulse_oximeter.parser import PlxContinuousMeasurement, PlxSpotCheckMeasurement
+from devices.registry import DESCRIPTORS, Capability
+from devices.session import BondState, DeviceReading, DeviceSession
+from devices.thermometer.parser import TemperatureMeasurement
+from devices.transport import Advertisement, BleTransport
+from devices.weight_scale.parser import BodyCompositionMeasurement, WeightMeasurement
+
+__all__ = [
+    "DeviceFailure",
+    "DeviceLinkDidChange",
+    "DeviceService",
+    "DisplayValue",
+    "FailureKind",
+    "FoundDevice",
+    "MeasurementDidSave",
+    "PatientChoice",
+    "PendingMeasurement",
+    "SavedMeasurement",
+]
+
+_log = logging.getLogger(__name__)
+
+#: Characteristics that are progress, not results (not offered for confirmation).
+_PROGRESS = {"2a36", "2a52", "2a34"}
+_PROFILE_SERVICES = sorted(
+    {u for d in DESCRIPTORS for u in d.service_uuids}
+    - {"00001805-0000-1000-8000-00805f9b34fb", "0000180a-0000-1000-8000-00805f9b34fb"}
+)
+
+
+class FailureKind(enum.StrEnum):
+    """What went wrong, in terms the user can act on."""
+
+    BLUETOOTH_OFF = "bluetooth_off"
+    NOT_FOUND = "not_found"  # not advertising: off, out of range, not in pairing mode
+    PAIRING_FAILED = "pairing_failed"  # wrong PIN, cancelled, refused
+    BOND_LOST = "bond_lost"  # the device forgot us: remove the pairing and pair again
+    CONNECTION_LOST = "connection_lost"
+    NO_READING = "no_reading"
+    MALFORMED = "malformed"
+    UNSUPPORTED = "unsupported"
+    STORE_UNAVAILABLE = "store_unavailable"
+
+
+class DeviceFailure(Exception):
+    """A device operation failed; ``kind`` drives the explanation shown to the user."""
+
+    def __init__(self, kind: FailureKind, detail: str = "") -> None:
+        super().__init__(f"{kind.value}: {detail}" if detail else kind.value)
+        self.kind = kind
+        self.detail = detail
+
+
+def _failure(exc: BaseException) -> DeviceFailure:
+    if isinstance(exc, DeviceFailure):
+        return exc
+    if isinstance(exc, BluetoothUnavailable):
+        return DeviceFailure(FailureKind.BLUETOOTH_OFF, str(exc))
+    if isinstance(exc, BondLost):
+        return DeviceFailure(FailureKind.BOND_LOST, str(exc))
+    if isinstance(exc, PairingFailed | PairingRequired):
+        return DeviceFailure(FailureKind.PAIRING_FAILED, str(exc))
+    if isinstance(exc, DeviceNotFound):
+        return DeviceFailure(FailureKind.NOT_FOUND, str(exc))
+    if isinstance(exc, MalformedPayload):
+        return DeviceFailure(FailureKind.MALFORMED, exc.reason)
+    if isinstance(exc, Unsupported):
+        return DeviceFailure(FailureKind.UNSUPPORTED, str(exc))
+    if isinstance(exc, TimeoutError):
+        return DeviceFailure(FailureKind.NO_READING, "no measurement arrived in time")
+    if isinstance(exc, ConnectionLost | DeviceError):
+        return DeviceFailure(FailureKind.CONNECTION_LOST, str(exc))
+    return DeviceFailure(FailureKind.CONNECTION_LOST, type(exc).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientChoice:
+    """A patient the measurement can be filed under (reference ``Patient/<id>``)."""
+
+    reference: str
+    key: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDevice:
+    """A device in range; ``kind`` is the registry's model display name."""
+
+    address: str
+    name: str
+    kind: str
+    rssi: int
+    needs_pairing: bool
+    connected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayValue:
+    """One line of a measurement as shown: ``label`` is an English source text the UI
+    translates; ``value`` keeps the device's digits (``"37.60"``), or a special value label."""
+
+    label: str
+    value: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMeasurement:
+    """A measurement waiting for the clinician's confirmation."""
+
+    measurement_id: str
+    device_address: str
+    device_name: str
+    values: tuple[DisplayValue, ...]
+    measured_at_utc: datetime
+    record_count: int
+    bonded: bool
+    clock_offset_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMeasurement:
+    measurement_id: str
+    unit_id: str
+    observation_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementDidSave(Event):
+    """A confirmed measurement is durable in the outbox (no health data)."""
+
+    measurement_id: str
+    observation_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLinkDidChange(Event):
+    """A device link came up or went down (address only)."""
+
+    address: str
+    connected: bool
+
+
+def _text(value: Measurement | Decimal | int | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, SpecialValue):
+        return value.label
+    return str(value)
+
+
+def display_values(value: object) -> tuple[DisplayValue, ...]:
+    """What the confirmation screen shows for a decoded reading."""
+    if isinstance(value, BloodPressureMeasurement):
+        unit = value.unit.value
+        lines = [
+            DisplayValue("Systolic", _text(value.systolic), unit),
+            DisplayValue("Diastolic", _text(value.diastolic), unit),
+            DisplayValue("Mean arterial pressure", _text(value.mean_arterial), unit),
+        ]
+        if value.pulse_rate_bpm is not None:
+            lines.append(DisplayValue("Pulse rate", _text(value.pulse_rate_bpm), "/min"))
+        return tuple(lines)
+    if isinstance(value, PlxSpotCheckMeasurement | PlxContinuousMeasurement):
+        return (
+            DisplayValue("SpO2", _text(value.spo2_pct), "%"),
+            DisplayValue("Pulse rate", _text(value.pulse_rate_bpm), "/min"),
+        )
+    if isinstance(value, TemperatureMeasurement):
+        return (DisplayValue("Temperature", _text(value.temperature), "°" + value.unit.value),)
+    if isinstance(value, WeightMeasurement):
+        return (DisplayValue("Weight", _text(value.weight), value.unit.value),)
+    if isinstance(value, BodyCompositionMeasurement):
+        return (DisplayValue("Body fat", _text(value.body_fat_pct), "%"),)
+    if isinstance(value, GlucoseMeasurement):
+        c = value.concentration
+        if value.unit is GlucoseUnit.MOL_PER_L:
+            return (
+                DisplayValue(
+                    "Glucose", _text(c.scaleb(3) if isinstance(c, Decimal) else c), "mmol/L"
+                ),
+            )
+        return (
+            DisplayValue("Glucose", _text(c.scaleb(5) if isinstance(c, Decimal) else c), "mg/dL"),
+        )
+    if isinstance(value, HeartRateMeasurement):
+        return (DisplayValue("Heart rate", str(value.heart_rate_bpm), "/min"),)
+    return ()
+
+
+class DeviceService:
+    """Devices of this workstation. ``outbox`` None: measurements cannot be confirmed
+    (:data:`FailureKind.STORE_UNAVAILABLE`) until a store is attached.
+
+    ``patients`` lists the patients the clinician may file a measurement under.
+    """
+
+    def __init__(
+        self,
+        *,
+        transport: BleTransport,
+        outbox: OutboxWriter | None,
+        bus: EventBus | None = None,
+        device_tz: tzinfo = UTC,
+        patients: Callable[[], Awaitable[Sequence[PatientChoice]]] | None = None,
+        scan_timeout_s: float = 3.0,
+    ) -> None:
+        self.transport = transport
+        self.outbox = outbox
+        self._bus = bus
+        self.device_tz = device_tz
+        self._patients = patients
+        self.scan_timeout_s = scan_timeout_s
+        self.prompter: DevicePrompter | None = None
+        self._seen: dict[str, Advertisement] = {}
+        self._sessions: dict[str, DeviceSession] = {}
+        self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
+        self._last_sequence: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _publish(self, event: Event) -> None:
+        if self._bus is not None:
+            self._bus.publish(event)
+
+    async def list_patients(self) -> list[PatientChoice]:
+        return list(await self._patients()) if self._patients else []
+
+    def _on_drop(self, address: str) -> None:
+        self._publish(DeviceLinkDidChange(address, False))
+
+    # ------------------------------------------------------------------ scan & pair
+
+    async def scan(self, *, timeout_s: float | None = None) -> list[FoundDevice]:
+        """Health devices advertising now (standard profile services). Raises
+        :class:`DeviceFailure`."""
+        try:
+            found = await self.transport.scan(
+                service_uuids=_PROFILE_SERVICES, timeout_s=timeout_s or self.scan_timeout_s
+            )
+        except DeviceError as exc:
+            raise _failure(exc) from exc
+        out = []
+        for adv in found:
+            self._seen[adv.address] = adv
+            d = adv.descriptor
+            out.append(
+                FoundDevice(
+                    address=adv.address,
+                    name=adv.label,
+                    kind=d.display_name if d else "",
+                    rssi=adv.rssi,
+                    needs_pairing=bool(d and Capability.STORED_RECORDS in d.capabilities),
+                    connected=adv.address in self._sessions
+                    and self._sessions[adv.address].is_connected,
+                )
+            )
+        return out
+
+    async def _advertisement(self, address: str) -> Advertisement:
+        adv = self._seen.get(address)
+        if adv is not None:
+            return adv
+        try:
+            adv = await self.transport.find(address=address, timeout_s=self.scan_timeout_s)
+        except DeviceError as exc:
+            raise _failure(exc) from exc
+        self._seen[address] = adv
+        return adv
+
+    async def _session(self, address: str, *, pair: bool | None) -> DeviceSession:
+        session = self._sessions.get(address)
+        if session is not None and session.is_connected:
+            if pair and session.bond_state is not BondState.BONDED:
+                await session.pair()
+            return session
+        adv = await self._advertisement(address)
+        session = DeviceSession(
+            self.transport,
+            adv,
+            prompter=self.prompter,
+            device_tz=self.device_tz,
+            on_drop=lambda: self._on_drop(address),
+        )
+        await session.open(pair=pair)
+        self._sessions[address] = session
+        self._publish(DeviceLinkDidChange(address, True))
+        return session
+
+    async def pair(self, address: str) -> FoundDevice:
+        """Connect and pair explicitly (the prompter asks for the PIN if the device wants
+        one). Raises :class:`DeviceFailure`."""
+        try:
+            session = await self._session(address, pair=True)
+        except DeviceError as exc:
+            self._sessions.pop(address, None)
+            raise _failure(exc) from exc
+        adv = session.advertisement
+        return FoundDevice(
+            address=address,
+            name=adv.label,
+            kind=session.identity.display_name or "",
+            rssi=adv.rssi,
+            needs_pairing=False,
+            connected=True,
+        )
+
+    async def forget(self, address: str) -> None:
+        """Remove the workstation's pairing (the cure for a lost bond)."""
+        session = self._sessions.pop(address, None)
+        if session is not None:
+            await session.close()
+        adv = await self._advertisement(address)
+        try:
+            await self.transport.forget(adv)
+        except DeviceError as exc:
+            raise _failure(exc) from exc
+
+    async def disconnect(self, address: str) -> None:
+        session = self._sessions.pop(address, None)
+        if session is not None:
+            await session.close()
+            self._publish(DeviceLinkDidChange(address, False))
+
+    async def shutdown(self) -> None:
+        for address in list(self._sessions):
+            await self.disconnect(address)
+
+    # ------------------------------------------------------------------ measure
+
+    async def measure(self, address: str, *, timeout_s: float = 60.0) -> PendingMeasurement:
+        """Wait for the next measurement from the device (glucose meters: download the
+        records not yet saved). Raises :class:`DeviceFailure`."""
+        try:
+            session = await self._session(address, pair=None)
+            if (
+                session.descriptor is not None
+                and Capability.STORED_RECORDS in session.descriptor.capabilities
+            ):
+                readings = await self._download(session)
+            else:
+                await session.subscribe_measurements()
+                readings = (await self._next_result(session, timeout_s),)
+        except (DeviceError, TimeoutError) as exc:
+            if isinstance(exc, ConnectionLost):
+                self._sessions.pop(address, None)
+            raise _failure(exc) from exc
+        latest = readings[-1]
+        pending = PendingMeasurement(
+            measurement_id=str(uuid.uuid4()),
+            device_address=address,
+            device_name=session.advertisement.label,
+            values=display_values(latest.value),
+            measured_at_utc=latest.measured_at_utc or latest.received_at_utc,
+            record_count=len(readings),
+            bonded=latest.bond_state is BondState.BONDED,
+            clock_offset_s=latest.clock_offset_s,
+        )
+        self._pending[pending.measurement_id] = (pending, readings)
+        return pending
+
+    async def _next_result(self, session: DeviceSession, timeout_s: float) -> DeviceReading:
+        assert session.descriptor is not None
+        wanted = [b.uuid for b in session.descriptor.characteristics if b.uuid not in _PROGRESS]
+        return await session.next_reading(timeout_s=timeout_s, characteristics=wanted)
+
+    async def _download(self, session: DeviceSession) -> tuple[DeviceReading, ...]:
+        key = session.identity.key
+        download = await GlucoseDriver(session).download(
+            after_sequence=self._last_sequence.get(key)
+        )
+        if not download.readings:
+            if download.complete:
+                raise DeviceFailure(FailureKind.NO_READING, "no new records on the meter")
+            raise DeviceFailure(FailureKind.CONNECTION_LOST, "the meter dropped the link")
+        return download.readings
+
+    def latest_stream_values(self, address: str) -> tuple[DisplayValue, ...]:
+        """Latest value of a streaming device (continuous SpO2) for a UI poll; drains the
+        queue without creating per-sample events (DESIGN §3)."""
+        session = self._sessions.get(address)
+        if session is None:
+            return ()
+        latest: DeviceReading | None = None
+        for event in session.drain_nowait():
+            if isinstance(event, DeviceReading) and event.characteristic not in _PROGRESS:
+                latest = event
+        return display_values(latest.value) if latest else ()
+
+    # ------------------------------------------------------------------ confirm
+
+    async def confirm(self, measurement_id: str, patient: PatientChoice) -> SavedMeasurement:
+        """File the measurement under ``patient``: one outbox unit, durable on return.
+        Raises :class:`DeviceFailure` (STORE_UNAVAILABLE) or ``KeyError`` for an unknown id."""
+        pending, readings = self._pending[measurement_id]
+        if self.outbox is None:
+            raise DeviceFailure(FailureKind.STORE_UNAVAILABLE, "no local store is open")
+        try:
+            unit, observations = build_measurement_unit(
+                readings,
+                patient_reference=patient.reference,
+                patient_key=patient.key,
+                label=_label(readings[-1].value),
+            )
+        except Unmappable as exc:
+            raise DeviceFailure(FailureKind.UNSUPPORTED, str(exc)) from exc
+        await self.outbox.enqueue(unit)
+        del self._pending[measurement_id]
+        sequences = [
+            r.value.sequence_number for r in readings if isinstance(r.value, GlucoseMeasurement)
+        ]
+        if sequences:
+            key = readings[0].identity.key
+            self._last_sequence[key] = max(sequences + [self._last_sequence.get(key, 0)])
+        self._publish(MeasurementDidSave(measurement_id, len(observations)))
+        return SavedMeasurement(
+            measurement_id, str(unit.unit_id), tuple(o["id"] for o in observations)
+        )
+
+    def discard(self, measurement_id: str) -> None:
+        self._pending.pop(measurement_id, None)
+
+    def pending(self, measurement_id: str) -> PendingMeasurement:
+        return self._pending[measurement_id][0]
+
+
+def _label(value: Any) -> str:
+    names = {
+        BloodPressureMeasurement: "Blood pressure (device)",
+        PlxSpotCheckMeasurement: "SpO2 (device)",
+        PlxContinuousMeasurement: "SpO2 (device)",
+        TemperatureMeasurement: "Body temperature (device)",
+        WeightMeasurement: "Body weight (device)",
+        BodyCompositionMeasurement: "Body composition (device)",
+        GlucoseMeasurement: "Blood glucose (device)",
+        HeartRateMeasurement: "Heart rate (device)",
+    }
+    return names.get(type(value), "Device measurement")

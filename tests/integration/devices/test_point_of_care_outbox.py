@@ -1,0 +1,294 @@
+"""scan -> pair -> set clock -> measure -> confirm -> Observation durable in the real SQLCipher
+outbox, for each virtual device, through DeviceService (the layer the Devices page uses)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.backend import fhirjson
+from app.services.devices import (
+    DeviceFailure,
+    DeviceService,
+    FailureKind,
+    MeasurementDidSave,
+    PatientChoice,
+)
+from devices.ieee11073 import SpecialValue
+from devices.lab import (
+    BloodPressureMonitor,
+    GlucoseMeter,
+    HeartRateMonitor,
+    LabOptions,
+    PulseOximeter,
+    Thermometer,
+    VirtualDevice,
+    VirtualRadio,
+    WeightScale,
+)
+from devices.prompter import FixedPrompter
+from devices.transport import BleTransport
+from offline_cache.db import Database
+from offline_cache.outbox import Outbox
+from offline_cache.vault import open_connection
+
+pytestmark = [pytest.mark.bumble, pytest.mark.integration]
+
+PATIENT = PatientChoice("Patient/p-rossi", "RSSMRA80A01H501U", "Mario Rossi")
+
+
+@pytest.fixture
+async def outbox(tmp_path: Path) -> AsyncIterator[Outbox]:
+    path = tmp_path / "poc.vault"
+    key = os.urandom(32)
+    db = await Database.open(
+        lambda: open_connection(path, key, key_verified=True), name="poc", path=path
+    )
+    yield Outbox(db)
+    await db.close()
+
+
+class Events:
+    def __init__(self) -> None:
+        self.items: list[object] = []
+
+    def publish(self, event: object) -> None:
+        self.items.append(event)
+
+
+@pytest.fixture
+def service(transport: BleTransport, outbox: Outbox) -> DeviceService:
+    svc = DeviceService(transport=transport, outbox=outbox, bus=Events(), scan_timeout_s=0.5)  # type: ignore[arg-type]
+    svc.prompter = FixedPrompter(passkey=123456)
+    return svc
+
+
+async def _stored(outbox: Outbox) -> list[dict[str, Any]]:
+    """Every queued bundle in order, taking them as the sync worker does (one per patient at
+    a time, marked sent after reading)."""
+    bundles = []
+    while units := await outbox.ready(limit=50):
+        for unit in units:
+            bundles.append(fhirjson.loads(unit.bundle_json))
+            await outbox.mark_bundle_done(unit.unit_id, response_json=b"{}")
+    return bundles
+
+
+def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+async def _measure(
+    service: DeviceService, device: VirtualDevice, action: Any, *, pair: bool = True
+) -> Any:
+    found = {d.address: d for d in await service.scan()}
+    assert device.address in found
+    if pair:
+        await service.pair(device.address)
+    measuring = asyncio.create_task(service.measure(device.address, timeout_s=5))
+    await device.wait_subscribed()
+    await action()
+    return await measuring
+
+
+async def test_blood_pressure_end_to_end(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    bpm = await BloodPressureMonitor(radio).start()
+    pending = await _measure(
+        service,
+        bpm,
+        lambda: bpm.measure(
+            systolic=Decimal(131),
+            diastolic=Decimal(84),
+            mean_arterial=Decimal("99.7"),
+            pulse_rate_bpm=Decimal(71),
+        ),
+    )
+    assert bpm.clock_was_set  # the monitor needed its clock set; the session set it
+    assert [(v.label, v.value, v.unit) for v in pending.values] == [
+        ("Systolic", "131", "mmHg"),
+        ("Diastolic", "84", "mmHg"),
+        ("Mean arterial pressure", "99.7", "mmHg"),
+        ("Pulse rate", "71", "/min"),
+    ]
+    saved = await service.confirm(pending.measurement_id, PATIENT)
+    (bundle,) = await _stored(outbox)
+    assert all(e["request"]["method"] == "PUT" for e in bundle["entry"])
+    panel, pulse = _resources(bundle, "Observation")
+    assert {panel["id"], pulse["id"]} == set(saved.observation_ids)
+    assert panel["code"]["coding"][0]["code"] == "85354-9"
+    assert panel["code"]["coding"][-1] == {
+        "system": "urn:iso:std:iso:11073:10101",
+        "code": "150020",
+        "display": "MDC_PRESS_BLD_NONINV",
+    }
+    comps = {c["code"]["coding"][0]["code"]: c["valueQuantity"] for c in panel["component"]}
+    assert comps["8478-0"]["value"] == Decimal("99.7") and comps["8480-6"]["code"] == "mm[Hg]"
+    assert panel["subject"]["reference"] == "Patient/p-rossi"
+    device = _resources(bundle, "Device")[0]
+    assert (
+        device["serialNumber"] == "SN000001"
+        and panel["device"]["reference"] == f"Device/{device['id']}"
+    )
+    use = _resources(bundle, "DeviceUseStatement")[0]
+    assert use["subject"]["reference"] == "Patient/p-rossi"
+    prov = _resources(bundle, "Provenance")[0]
+    assert prov["agent"][0]["role"][0]["coding"][0]["code"] == "device-bonded"
+    assert {t["reference"] for t in prov["target"]} == {
+        f"Observation/{i}" for i in saved.observation_ids
+    }
+    assert isinstance(service._bus.items[-1], MeasurementDidSave)  # type: ignore[union-attr]
+    await service.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("factory", "action", "loinc", "value", "unit"),
+    [
+        (
+            PulseOximeter,
+            lambda d: d.spot_check(spo2_pct=Decimal(96), pulse_rate_bpm=Decimal(77)),
+            "59408-5",
+            Decimal(96),
+            "%",
+        ),
+        (
+            Thermometer,
+            lambda d: d.measure(temperature=Decimal("37.60")),
+            "8310-5",
+            Decimal("37.60"),
+            "Cel",
+        ),
+        (
+            WeightScale,
+            lambda d: d.measure(weight=Decimal("80.25")),
+            "29463-7",
+            Decimal("80.250"),
+            "kg",
+        ),
+        (HeartRateMonitor, lambda d: d.beat(58), "8867-4", Decimal(58), "/min"),
+    ],
+)
+async def test_each_profile_lands_in_the_outbox(
+    radio: VirtualRadio,
+    service: DeviceService,
+    outbox: Outbox,
+    factory: Any,
+    action: Any,
+    loinc: str,
+    value: Decimal,
+    unit: str,
+) -> None:
+    device = await factory(radio).start()
+    pending = await _measure(service, device, lambda: action(device), pair=False)
+    await service.confirm(pending.measurement_id, PATIENT)
+    (bundle,) = await _stored(outbox)
+    prov = _resources(bundle, "Provenance")[0]
+    assert prov["agent"][0]["role"][0]["coding"][0]["code"] == "device-unbonded"
+    first = _resources(bundle, "Observation")[0]
+    assert first["code"]["coding"][0]["code"] == loinc
+    assert first["valueQuantity"]["value"] == value and first["valueQuantity"]["code"] == unit
+    assert str(first["valueQuantity"]["value"]) == str(value)  # digits kept
+    await service.shutdown()
+
+
+async def test_glucose_meter_pairs_downloads_and_next_time_only_new_records(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    meter = await GlucoseMeter(radio).start()
+    meter.add_records([Decimal(90), Decimal("101.5"), Decimal(120)])
+    await service.scan()
+    await service.pair(meter.address)
+    assert isinstance(service.prompter, FixedPrompter) and service.prompter.passkey_requests == 1
+    first = await service.measure(meter.address)
+    assert first.record_count == 3 and first.bonded
+    assert first.values[0].value == "120" and first.values[0].unit == "mg/dL"
+    await service.confirm(first.measurement_id, PATIENT)
+    meter.add_records([Decimal(133)])
+    second = await service.measure(meter.address)
+    assert second.record_count == 1
+    await service.confirm(second.measurement_id, PATIENT)
+    with pytest.raises(DeviceFailure) as nothing:
+        await service.measure(meter.address)
+    assert nothing.value.kind is FailureKind.NO_READING
+    bundles = await _stored(outbox)
+    values = [o["valueQuantity"]["value"] for b in bundles for o in _resources(b, "Observation")]
+    assert values == [Decimal(90), Decimal("101.5"), Decimal(120), Decimal(133)]
+    prov = _resources(bundles[0], "Provenance")[0]
+    assert prov["agent"][0]["role"][0]["coding"][0]["code"] == "device-bonded"
+    await service.shutdown()
+
+
+async def test_special_value_is_a_data_absent_reason(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    thermo = await Thermometer(radio).start()
+    pending = await _measure(service, thermo, lambda: thermo.measure(temperature=SpecialValue.NRES))
+    assert pending.values[0].value == "NRes"
+    await service.confirm(pending.measurement_id, PATIENT)
+    (bundle,) = await _stored(outbox)
+    obs = _resources(bundle, "Observation")[0]
+    assert "valueQuantity" not in obs
+    assert obs["dataAbsentReason"]["coding"][0]["code"] == "error"
+    await service.shutdown()
+
+
+async def test_confirming_twice_stores_one_unit(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    thermo = await Thermometer(radio).start()
+    pending = await _measure(service, thermo, lambda: thermo.measure(temperature=Decimal("36.9")))
+    readings = service._pending[pending.measurement_id][1]
+    await service.confirm(pending.measurement_id, PATIENT)
+    service._pending[pending.measurement_id] = (pending, readings)  # a retried confirmation
+    await service.confirm(pending.measurement_id, PATIENT)
+    assert len(await _stored(outbox)) == 1
+    await service.shutdown()
+
+
+async def test_failures_are_explained_by_kind(radio: VirtualRadio, service: DeviceService) -> None:
+    meter = await GlucoseMeter(radio).start()
+    await service.scan()
+    service.prompter = FixedPrompter(passkey=999999)
+    with pytest.raises(DeviceFailure) as wrong_pin:
+        await service.pair(meter.address)
+    assert wrong_pin.value.kind is FailureKind.PAIRING_FAILED
+    service.prompter = FixedPrompter(passkey=123456)
+    await service.pair(meter.address)
+    await service.disconnect(meter.address)
+    await meter.forget_bonds()
+    await meter.wait_disconnected()
+    with pytest.raises(DeviceFailure) as lost:
+        await service.pair(meter.address)
+    assert lost.value.kind is FailureKind.BOND_LOST
+    await service.forget(meter.address)
+    await meter.wait_disconnected()
+    await service.pair(meter.address)  # re-paired after removing the old pairing
+    await service.shutdown()
+    silent = await BloodPressureMonitor(radio, options=LabOptions(in_pairing_mode=False)).start()
+    with pytest.raises(DeviceFailure) as missing:
+        await service.pair(silent.address)
+    assert missing.value.kind is FailureKind.NOT_FOUND
+    radio.adapter.powered = False
+    with pytest.raises(DeviceFailure) as off:
+        await service.scan()
+    assert off.value.kind is FailureKind.BLUETOOTH_OFF
+
+
+async def test_measurement_without_a_store_is_refused(
+    radio: VirtualRadio, transport: BleTransport
+) -> None:
+    service = DeviceService(transport=transport, outbox=None, scan_timeout_s=0.5)
+    thermo = await Thermometer(radio).start()
+    pending = await _measure(service, thermo, lambda: thermo.measure(temperature=Decimal("36.9")))
+    with pytest.raises(DeviceFailure) as caught:
+        await service.confirm(pending.measurement_id, PATIENT)
+    assert caught.value.kind is FailureKind.STORE_UNAVAILABLE
+    assert service.pending(pending.measurement_id) == pending  # nothing lost
+    await service.shutdown()
