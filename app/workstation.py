@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from app.backend.client import FhirClient, TokenProvider
 from app.config import Paths, Settings, save_settings
@@ -21,6 +22,9 @@ from app.session.manager import SessionManager, oidc_config_for
 from app.session.offline import OfflineUnlock
 from app.session.oidc import OidcClient
 from app.session.tokens import TokenStore
+
+if TYPE_CHECKING:
+    from app.services.devices import DeviceService
 
 _log = logging.getLogger(__name__)
 
@@ -40,6 +44,21 @@ class Workstation:
         self._backend_ready: asyncio.Event | None = None
         #: Who is working: login, offline unlock, lock, user switch (app.session); set in start().
         self.session: SessionManager | None = None
+
+    def device_service(self) -> DeviceService:
+        """Bluetooth devices (issue 6), created on first use on the OS adapter. Confirmed
+        measurements go to ``self.outbox`` once the store has opened one."""
+        # Imported here: bleak and the device stack load only when the Devices area is used.
+        from app.services.devices import DeviceService
+
+        service: DeviceService | None = getattr(self, "_device_service", None)
+        if service is None:
+            service = DeviceService.for_platform(
+                outbox=lambda: getattr(self, "outbox", None), bus=self.bus
+            )
+            self._device_service = service
+            self.runtime.add_shutdown_hook(service.shutdown)
+        return service
 
     @property
     def settings(self) -> Settings:

@@ -245,14 +245,14 @@ class DeviceService:
         self,
         *,
         transport: BleTransport,
-        outbox: OutboxWriter | None,
+        outbox: OutboxWriter | Callable[[], OutboxWriter | None] | None,
         bus: EventBus | None = None,
         device_tz: tzinfo = UTC,
         patients: Callable[[], Awaitable[Sequence[PatientChoice]]] | None = None,
         scan_timeout_s: float = 3.0,
     ) -> None:
         self.transport = transport
-        self.outbox = outbox
+        self._outbox = outbox
         self._bus = bus
         self.device_tz = device_tz
         self._patients = patients
@@ -262,6 +262,31 @@ class DeviceService:
         self._sessions: dict[str, DeviceSession] = {}
         self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
         self._last_sequence: dict[str, int] = {}
+
+    @classmethod
+    def for_platform(
+        cls,
+        *,
+        outbox: OutboxWriter | Callable[[], OutboxWriter | None] | None,
+        bus: EventBus | None,
+        device_tz: tzinfo | None = None,
+        patients: Callable[[], Awaitable[Sequence[PatientChoice]]] | None = None,
+    ) -> DeviceService:
+        """A service on the operating system's Bluetooth adapter (BlueZ, WinRT, CoreBluetooth)."""
+        return cls(
+            transport=BleTransport(),
+            outbox=outbox,
+            bus=bus,
+            device_tz=device_tz or datetime.now().astimezone().tzinfo or UTC,
+            patients=patients,
+        )
+
+    @property
+    def outbox(self) -> OutboxWriter | None:
+        """The store's outbox (resolved on each use: the store opens after login)."""
+        if self._outbox is None or isinstance(self._outbox, OutboxWriter):
+            return self._outbox
+        return self._outbox()
 
     # ------------------------------------------------------------------ helpers
 
@@ -439,7 +464,8 @@ class DeviceService:
         """File the measurement under ``patient``: one outbox unit, durable on return.
         Raises :class:`DeviceFailure` (STORE_UNAVAILABLE) or ``KeyError`` for an unknown id."""
         pending, readings = self._pending[measurement_id]
-        if self.outbox is None:
+        outbox = self.outbox
+        if outbox is None:
             raise DeviceFailure(FailureKind.STORE_UNAVAILABLE, "no local store is open")
         try:
             unit, observations = build_measurement_unit(
@@ -450,7 +476,7 @@ class DeviceService:
             )
         except Unmappable as exc:
             raise DeviceFailure(FailureKind.UNSUPPORTED, str(exc)) from exc
-        await self.outbox.enqueue(unit)
+        await outbox.enqueue(unit)
         del self._pending[measurement_id]
         sequences = [
             r.value.sequence_number for r in readings if isinstance(r.value, GlucoseMeasurement)
