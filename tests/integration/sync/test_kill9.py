@@ -19,10 +19,14 @@ async def test_kill_minus_nine_mid_sync_loses_and_duplicates_nothing(
     sim: RunningSim, secret_service: SecretServiceSession
 ) -> None:
     report = await kill_rounds(
-        fhir_url=sim.fhir, store=SecretStore(secret_service.backend), rounds=5, units_per_round=25
+        fhir_url=sim.fhir,
+        store=SecretStore(secret_service.backend),
+        rounds=5,
+        units_per_round=40,
+        kill_delay_s=(0.0, 0.2),
     )
-    assert report.killed_mid_run >= 3  # most rounds really were cut short
-    assert report.cut_mid_drain >= 1, report.progress  # ... some in the middle of sending
+    # Kills land 0-0.2 s after the child's first sent unit: mostly in the middle of a drain.
+    assert report.cut_mid_drain >= 2, report.progress
     assert report.integrity == ["ok"]
     assert (report.pending_after, report.done_after) == (0, len(report.identifiers))
     assert report.copies == dict.fromkeys(report.identifiers, 1)
