@@ -44,12 +44,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.backend import fhirjson
-from app.domain.outbox import OutboxUnit, UnitKind
 from app.domain.visit_report import REMOTE_STATEMENT_IT, RemoteService, ReportError, VisitReport
 from app.domain.workflows import IdentifierKind, PatientHeader
 from app.services.clinical import ClinicalServices
-from app.services.visit_report import render_pdf, report_transaction
+from app.services.visit_report import render_pdf, report_unit
 from ui.clinical import BusyRunner
 from ui.context import UiContext
 from ui.trend_view import display_unit
@@ -64,18 +62,6 @@ def _qdt(dt: datetime) -> QDateTime:
 
 def _dt(q: QDateTime) -> datetime:
     return datetime.fromtimestamp(q.toSecsSinceEpoch(), UTC)
-
-
-def report_unit(report: VisitReport, pdf: bytes) -> OutboxUnit:
-    """The signed report as an outbox unit (id derived from the report id: resends dedupe)."""
-    bundle = report_transaction(report, pdf)
-    return OutboxUnit(
-        unit_id=uuid.uuid5(uuid.NAMESPACE_URL, f"visit-report-unit:{report.report_id}"),
-        kind=UnitKind.VISIT,
-        patient_key=report.patient_ref.rsplit("/", 1)[-1],
-        bundle_json=fhirjson.dumps(bundle),
-        label="Referto di televisita",
-    )
 
 
 class VisitReportEditor(QDialog):

@@ -33,7 +33,13 @@ from app.backend import (
     TransportError,
     fhirjson,
 )
-from app.domain.outbox import BinaryAttachment, OutboxUnit, ResourceUpdate, UnitKind
+from app.domain.outbox import (
+    BinaryAttachment,
+    OutboxUnit,
+    ResourceUpdate,
+    UnitKind,
+    apply_merge_patch,
+)
 
 Clock = Callable[[], datetime]
 Params = Mapping[str, str | Sequence[str]]
@@ -212,7 +218,7 @@ class DirectWriter:
 
 async def _apply_update(client: FhirClient, update: ResourceUpdate) -> None:
     def patched(current: FhirResource) -> FhirResource:
-        return merge_patch(current, update.merge_patch)
+        return dict(apply_merge_patch(current, update.merge_patch))
 
     if update.if_match is not None:
         current = await client.read(update.resource_type, update.resource_id)
@@ -223,19 +229,6 @@ async def _apply_update(client: FhirClient, update: ResourceUpdate) -> None:
         except PreconditionFailed:
             pass  # changed meanwhile: re-apply the (idempotent) patch to the current version
     await client.read_modify_write(update.resource_type, update.resource_id, patched)
-
-
-def merge_patch(target: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """RFC 7386 JSON merge patch (``None`` deletes a key; objects merge; the rest replaces)."""
-    out = dict(target)
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge_patch(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def make_unit(

@@ -21,6 +21,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.backend import fhirjson
+from app.domain.outbox import OutboxUnit, UnitKind
 from app.domain.visit_report import (
     LOINC_TELEVISIT_REPORT,
     REMOTE_STATEMENT_IT,
@@ -170,3 +172,17 @@ def report_transaction(report: VisitReport, pdf: bytes) -> dict[str, Any]:
             },
         ],
     }
+
+
+def report_unit(report: VisitReport, pdf: bytes) -> OutboxUnit:
+    """The signed report as an outbox unit.
+
+    The unit id derives from the report id, so enqueueing the same report twice is a no-op.
+    """
+    return OutboxUnit(
+        unit_id=uuid.uuid5(uuid.NAMESPACE_URL, f"visit-report-unit:{report.report_id}"),
+        kind=UnitKind.VISIT,
+        patient_key=report.patient_ref.rsplit("/", 1)[-1],
+        bundle_json=fhirjson.dumps(report_transaction(report, pdf)),
+        label="Referto di televisita",
+    )

@@ -31,7 +31,6 @@ from app.services.clinical_data import (
     InMemorySnapshotStore,
     ReadResult,
     make_unit,
-    merge_patch,
 )
 from app.services.patients import identity_warnings, latest_readings
 from app.services.pharmacy import observations
@@ -100,16 +99,6 @@ def test_teleconsult_transitions() -> None:
     ]:
         with pytest.raises(InvalidTransition):
             check_transition(current, new)
-
-
-def test_merge_patch_rfc7386() -> None:
-    target = {"a": 1, "b": {"c": 2, "d": 3}, "e": [1]}
-    assert merge_patch(target, {"a": None, "b": {"c": 9}, "e": [2], "f": "x"}) == {
-        "b": {"c": 9, "d": 3},
-        "e": [2],
-        "f": "x",
-    }
-    assert target == {"a": 1, "b": {"c": 2, "d": 3}, "e": [1]}
 
 
 def test_units_must_be_resendable() -> None:

@@ -1,0 +1,196 @@
+"""The workflow units through the real encrypted outbox and sync worker to the real regional_sim;
+drafts and offline agenda copies in the real SQLCipher vault survive a restart."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.backend import FhirClient
+from app.domain.telemonitoring import Parameter, Provenance, Reading
+from app.domain.visit_report import VisitReport
+from app.domain.workflows import (
+    AttachmentKind,
+    ConsentKind,
+    SharedAttachment,
+    TeleconsultStatus,
+)
+from app.services.clinical import ClinicalServices
+from app.services.clinical_vault import VaultDraftStore, VaultSnapshotStore
+from app.services.sync import SyncWorker
+from app.services.visit_report import render_pdf, report_unit
+from tests.integration.regional_sim_process import RunningSim
+from tests.integration.workflows.test_services_regional_sim import tiny_png
+from tests.unit.offline_cache.conftest import open_test_vault
+
+pytestmark = pytest.mark.integration
+
+GP = "Practitioner/prac-mmg-bianchi"
+CARDIO = "Practitioner/prac-card-romano"
+PHARMA = "Practitioner/prac-farm-ferrari"
+
+
+async def test_units_drain_through_the_real_outbox(sim: RunningSim, tmp_path: Path) -> None:
+    vault = await open_test_vault(tmp_path / "gp.vault", os.urandom(32))
+    try:
+        async with FhirClient(sim.fhir, backoff_s=0.01) as client:
+
+            async def provide() -> FhirClient:
+                return client
+
+            services = ClinicalServices(
+                client=provide,
+                practitioner_ref=GP,
+                writer=vault.outbox,
+                snapshots=VaultSnapshotStore(vault.cache),
+                drafts=VaultDraftStore(vault.cache),
+            )
+            worker = SyncWorker(outbox=vault.outbox, client=client)
+            png = tiny_png()
+            request = await services.teleconsults.request(
+                patient_id="pat-011",
+                requester_ref=GP,
+                performer_ref=CARDIO,
+                reason="Vault round trip",
+                text="Vedi grafico",
+                attachments=[
+                    SharedAttachment(AttachmentKind.TREND_SNAPSHOT, "trend.png", "image/png", png)
+                ],
+            )
+            await vault.outbox.enqueue(request)  # the same unit again: a no-op
+            consent = await services.patients.record_consent(
+                "pat-011", ConsentKind.TELEMEDICINE, practitioner_ref=GP
+            )
+            form = await services.questionnaires.load()
+            answers = {"1": form.questions[0].options[2], "2": form.questions[1].options[2]}
+            questionnaire = await services.questionnaires.submit(
+                form, answers, patient_id="pat-011", author_ref=GP
+            )
+            [patient] = await services.patients.search(
+                (await client.read("Patient", "pat-011")).resource["identifier"][0]["value"]  # type: ignore[index]
+            )
+            now = datetime.now(UTC).replace(microsecond=0)
+            measure = await services.pharmacy.measure_and_send(
+                patient,
+                [Reading(Parameter.WEIGHT, now, 81.4, Provenance.MANUAL)],
+                pharmacist_ref=PHARMA,
+                consent_on_record=True,
+            )
+            report = VisitReport(
+                report_id=str(uuid.uuid4()),
+                patient_ref="Patient/pat-011",
+                patient_name=patient.display_name,
+                patient_codice_fiscale=patient.identifiers[0].value,
+                practitioner_ref=GP,
+                practitioner_name="Dott.ssa Laura Bianchi",
+                started_at_utc=now - timedelta(minutes=15),
+                ended_at_utc=now,
+                reason="Controllo",
+                conclusions="Stabile",
+            ).signed(now)
+            await vault.outbox.enqueue(report_unit(report, render_pdf(report)))
+            await vault.outbox.enqueue(report_unit(report, render_pdf(report)))  # no-op
+
+            counts = await vault.outbox.counts()
+            assert counts.pending == 5
+            drained = await worker.drain()
+            assert (drained.sent, drained.remaining, drained.dead) == (5, 0, 0)
+            for unit in (request, consent, questionnaire, measure.unit):
+                assert unit.unit_id  # all sent; check the server side below
+
+            consults = await services.teleconsults.list_for(CARDIO)
+            [consult] = [c for c in consults if c.reason == "Vault round trip"]
+            [(_title, _ctype, url)] = consult.messages[0].attachments
+            assert await services.teleconsults.attachment(url) == png
+            # Status changes are If-Match merge patches applied by the worker.
+            await services.teleconsults.set_status(
+                consult, TeleconsultStatus.ACCEPTED, actor_ref=CARDIO
+            )
+            assert (await worker.drain()).sent == 1
+            accepted = await services.teleconsults.load(consult.task_id)
+            assert accepted.status is TeleconsultStatus.ACCEPTED
+            await services.teleconsults.set_status(
+                accepted, TeleconsultStatus.COMPLETED, actor_ref=CARDIO
+            )
+            assert (await worker.drain()).sent == 1
+            done = await services.teleconsults.load(consult.task_id)
+            assert done.status is TeleconsultStatus.COMPLETED
+            assert (await client.read("ServiceRequest", done.service_request_id)).resource[  # type: ignore[index]
+                "status"
+            ] == "completed"
+            docs = await client.search(
+                "DocumentReference",
+                {"identifier": f"urn:ietf:rfc:3986|urn:uuid:{report.report_id}"},
+            )
+            assert len(docs.matches) == 1
+            weights = await client.search(
+                "Observation", {"subject": "Patient/pat-011", "performer": PHARMA}
+            )
+            [weight] = weights.matches
+            assert str(weight["valueQuantity"]["value"]) == "81.4"
+            worker.close()
+    finally:
+        await vault.close()
+
+
+async def test_drafts_and_offline_agenda_survive_a_restart(sim: RunningSim, tmp_path: Path) -> None:
+    key = os.urandom(32)
+    path = tmp_path / "nurse.vault"
+    now = datetime.now(UTC).replace(microsecond=0)
+    draft = VisitReport(
+        report_id="draft-1",
+        patient_ref="Patient/pat-002",
+        patient_name="X",
+        patient_codice_fiscale="-",
+        practitioner_ref=GP,
+        practitioner_name="GP",
+        started_at_utc=now,
+        ended_at_utc=now,
+        reason="Scritto prima del crash",
+    )
+    vault = await open_test_vault(path, key)
+    async with FhirClient(sim.fhir) as client:
+
+        async def provide() -> FhirClient:
+            return client
+
+        services = ClinicalServices(
+            client=provide,
+            practitioner_ref=GP,
+            writer=vault.outbox,
+            snapshots=VaultSnapshotStore(vault.cache),
+            drafts=VaultDraftStore(vault.cache),
+        )
+        online = await services.agenda.load(GP)
+        await services.drafts.save(draft)
+    await vault.close()  # the process ends (or crashes after the write returned)
+    raw = path.read_bytes()
+    assert b"Scritto prima del crash" not in raw and b"pat-002" not in raw
+
+    vault = await open_test_vault(path, key)
+    try:
+        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as dead:
+
+            async def offline() -> FhirClient:
+                return dead
+
+            restarted = ClinicalServices(
+                client=offline,
+                practitioner_ref=GP,
+                writer=vault.outbox,
+                snapshots=VaultSnapshotStore(vault.cache),
+                drafts=VaultDraftStore(vault.cache),
+            )
+            assert await restarted.drafts.list_ids() == ["draft-1"]
+            assert await restarted.drafts.load("draft-1") == draft
+            again = await restarted.agenda.load(GP, online.day)
+            assert again.from_cache and again.items == online.items
+            await restarted.drafts.delete("draft-1")
+            assert await restarted.drafts.list_ids() == []
+            assert await restarted.drafts.load("draft-1") is None
+    finally:
+        await vault.close()
