@@ -19,10 +19,10 @@ from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDid
 from ui.context import UiContext
 from ui.pages.agenda import AgendaPage
 from ui.pages.base import Page
+from ui.pages.devices import DevicesPage
 from ui.pages.patient import PatientPage
 from ui.pages.placeholder import (
     CallsPage,
-    DevicesPage,
 )
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
