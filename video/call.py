@@ -304,16 +304,21 @@ class Call:
         self._apply_rung(forced=level is not None)
 
     async def send_chat(self, text: str) -> None:
-        self._send_channel(dc.encode_chat(text))
+        """Send a chat line; waits up to 5 s for the channel; raises :class:`CallFailed`."""
+        message = dc.encode_chat(text)
+        (await self._channel_ready()).send(message)
 
     async def send_vitals(self, *, label: str, value: float, unit: str) -> None:
-        self._send_channel(dc.encode_vitals(label=label, value=value, unit=unit))
+        """Show a reading on the other side; waits up to 5 s for the channel."""
+        message = dc.encode_vitals(label=label, value=value, unit=unit)
+        (await self._channel_ready()).send(message)
 
     async def send_file(
         self, *, name: str, mime: str, data: bytes, timeout_s: float = 60.0
     ) -> None:
         """Share a document in 16 KiB chunks; raises :class:`TransferRejected` above 5 MiB."""
         drained = asyncio.Event()
+        await self._channel_ready()
         async with asyncio.timeout(timeout_s):
             for message in dc.encode_file(name=name, mime=mime, data=data):
                 channel = self._open_channel()
@@ -637,6 +642,17 @@ class Call:
 
     def _send_channel(self, message: str) -> None:
         self._open_channel().send(message)
+
+    async def _channel_ready(self, timeout_s: float = 5.0) -> RTCDataChannel:
+        """The open channel, waiting (bounded) while it is still connecting."""
+        for _ in range(int(timeout_s / 0.05)):
+            channel = self._channel
+            if channel is not None and channel.readyState == "open":
+                return channel
+            if self.state in (CallState.ENDED, CallState.FAILED, CallState.IDLE):
+                break
+            await asyncio.sleep(0.05)
+        return self._open_channel()
 
     def _on_channel_message(self, raw: str | bytes) -> None:
         try:

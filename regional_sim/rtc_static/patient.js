@@ -103,6 +103,7 @@ async function join() {
 async function onSignal(text) {
   let msg;
   try { msg = JSON.parse(text); } catch { return; }
+  if (telemed.state === "ended") return;  // e.g. the peer-left that follows a bye
   switch (msg.type) {
     case "joined": setState("waiting", "In attesa del medico…"); break;
     case "peer-joined": setState("waiting", "Il medico si sta collegando…"); break;

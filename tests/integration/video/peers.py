@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+
+from app.services.diagnostics import stun_binding_request
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -91,6 +95,7 @@ def coturn(tmp_path: Path, *, secret: str) -> Iterator[int]:
         stderr=subprocess.DEVNULL,
     )
     try:
+        _wait_for_stun(port)
         yield port
     finally:
         proc.terminate()
@@ -99,6 +104,23 @@ def coturn(tmp_path: Path, *, secret: str) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def _wait_for_stun(port: int, *, timeout_s: float = 10.0) -> None:
+    """Bounded wait until coturn answers a STUN binding request on ``port``."""
+    deadline = time.monotonic() + timeout_s
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.1)
+        while time.monotonic() < deadline:
+            tid = os.urandom(12)
+            s.sendto(stun_binding_request(tid), ("127.0.0.1", port))
+            try:
+                data = s.recv(2048)
+            except OSError:
+                continue
+            if data[8:20] == tid:
+                return
+    raise TimeoutError("coturn did not answer in time")
 
 
 @asynccontextmanager
