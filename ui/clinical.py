@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.workflows import AgendaItemKind, IdentityWarning, TeleconsultStatus
 from app.services.clinical import ClinicalServices
+from app.session.errors import SessionError
+from app.session.events import SessionDidChange, SessionState
 from app.workstation import Workstation
 from ui.context import UiContext
 
@@ -18,13 +20,46 @@ _SERVICES: weakref.WeakKeyDictionary[Workstation, ClinicalServices] = weakref.We
 
 
 def clinical_services(ctx: UiContext) -> ClinicalServices:
-    """The workstation's clinical services (one instance shared by every page)."""
+    """The workstation's clinical services (one instance shared by every page).
+
+    They follow the session: the logged-in clinician is the acting practitioner, and while the
+    clinician's vault is open, units go to its outbox and drafts/offline copies into it.
+    """
     ws = ctx.workstation
     existing = _SERVICES.get(ws)
     if existing is None:
         existing = ClinicalServices(client=ws.backend_client)
         _SERVICES[ws] = existing
+        services = existing
+
+        def on_session(event: SessionDidChange) -> None:
+            follow_session(services, ws, event)
+
+        ctx.bridge.on(SessionDidChange, on_session)
+        session = ws.session
+        if session is not None and session.identity is not None:
+            follow_session(
+                existing,
+                ws,
+                SessionDidChange(session.state, session.identity.subject),
+            )
     return existing
+
+
+def follow_session(services: ClinicalServices, ws: Workstation, event: SessionDidChange) -> None:
+    """Adopt the session's clinician and vault (GUI thread; stores switch, no I/O)."""
+    if event.state is SessionState.ACTIVE and event.subject:
+        services.practitioner_ref = f"Practitioner/{event.subject}"
+        vault = None
+        if ws.session is not None:
+            try:
+                vault = ws.session.vault_for(event.subject)
+            except SessionError:
+                vault = None
+        if vault is None or not services.use_vault(vault):
+            services.use_stores()
+    elif event.state is SessionState.SIGNED_OUT:
+        services.use_stores()
 
 
 def use_services(ctx: UiContext, services: ClinicalServices) -> None:

@@ -52,15 +52,44 @@ class ClinicalServices:
     ) -> None:
         self.client = client
         self.practitioner_ref = practitioner_ref
+        self._clock = clock
+        self.use_stores(writer=writer, snapshots=snapshots, drafts=drafts)
+
+    def use_stores(
+        self,
+        *,
+        writer: OutboxWriter | None = None,
+        snapshots: SnapshotStore | None = None,
+        drafts: DraftStore | None = None,
+    ) -> None:
+        """Switch where units, offline copies and drafts go (e.g. the vault after login).
+
+        ``None`` means the session-only defaults: send at once, keep copies in memory. Switching
+        drops the previous in-memory copies (a new user never sees the last one's data).
+        """
+        clock = self._clock
         self.snapshots = snapshots or InMemorySnapshotStore()
-        self.reader = CachingReader(FhirReader(client, clock=clock), self.snapshots)
-        self.writer: OutboxWriter = writer or DirectWriter(client)
+        self.reader = CachingReader(FhirReader(self.client, clock=clock), self.snapshots)
+        self.writer: OutboxWriter = writer or DirectWriter(self.client)
         self.drafts: DraftStore = drafts or InMemoryDraftStore()
         self.agenda = AgendaService(self.reader, self.writer, clock=clock)
         self.patients = PatientService(self.reader, self.writer, clock=clock)
         self.teleconsults = TeleconsultService(self.reader, self.writer, clock=clock)
         self.questionnaires = QuestionnaireService(self.reader, self.writer, clock=clock)
         self.pharmacy = PharmacyService(self.patients, self.writer, clock=clock)
+
+    def use_vault(self, vault: object) -> bool:
+        """Use an open ``offline_cache`` vault (its outbox and cache) if it has them."""
+        outbox = getattr(vault, "outbox", None)
+        cache = getattr(vault, "cache", None)
+        if outbox is None or cache is None:
+            return False
+        from app.services.clinical_vault import VaultDraftStore, VaultSnapshotStore
+
+        self.use_stores(
+            writer=outbox, snapshots=VaultSnapshotStore(cache), drafts=VaultDraftStore(cache)
+        )
+        return True
 
     async def practitioner_name(self, practitioner_ref: str | None = None) -> str:
         """The display name (with title) of a practitioner (default: the acting one).

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.workflows import Agenda, AgendaItem, AgendaItemKind
 from app.services.agenda import CallDidRequest
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
+from app.session.events import SessionDidChange, SessionState
 from ui.clinical import (
     BusyRunner,
     clinical_services,
@@ -138,9 +139,24 @@ class AgendaPage(Page):
         self.timer.setInterval(120_000)
         self.timer.timeout.connect(self._auto_refresh)
         self.timer.start()
+        ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
         self.refresh()
+
+    def _on_session(self, event: SessionDidChange) -> None:
+        """A new clinician (login, user switch): show their agenda (or nothing if signed out)."""
+        if event.state is SessionState.SIGNED_OUT:
+            self.agenda = None
+            self._render()
+            return
+        if event.state is SessionState.ACTIVE:
+            self.acting.blockSignals(True)
+            self.acting.setCurrentIndex(
+                max(0, self.acting.findData(self.services.practitioner_ref))
+            )
+            self.acting.blockSignals(False)
+            self.refresh()
 
     # -- i18n ---------------------------------------------------------------------------------
     def retranslate(self) -> None:

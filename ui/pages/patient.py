@@ -31,6 +31,7 @@ from app.domain.workflows import (
     PatientMatch,
 )
 from app.services.clinical import ClinicalServices
+from app.session.events import SessionDidChange, SessionState
 from ui.clinical import (
     BusyRunner,
     cf_error_text,
@@ -116,6 +117,7 @@ class PatientPage(Page):
         self.runner = BusyRunner(ctx, self._update_actions)
         self.matches: list[PatientMatch] = []
         self.header: PatientHeader | None = None
+        self.opened_by = ""
 
         left = QWidget(self)
         lv = QVBoxLayout(left)
@@ -225,8 +227,23 @@ class PatientPage(Page):
         self.teleconsult_button.clicked.connect(self.open_teleconsult_request)
         self.poc_button.clicked.connect(self.open_point_of_care)
         self._shortcuts = [QShortcut(QKeySequence("Ctrl+F"), self, self.search_edit.setFocus)]
+        ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
+
+    def _on_session(self, event: SessionDidChange) -> None:
+        """Another clinician, or nobody: the previous patient must not stay on screen."""
+        if event.state is SessionState.SIGNED_OUT or (
+            event.state is SessionState.ACTIVE
+            and self.header is not None
+            and f"Practitioner/{event.subject}" != self.opened_by
+        ):
+            self.header = None
+            self.matches = []
+            self.search_edit.clear()
+            self.message.clear()
+            self._render_results()
+            self._render_header()
 
     # -- i18n ---------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -328,6 +345,7 @@ class PatientPage(Page):
 
     def _on_header(self, header: PatientHeader) -> None:
         self.header = header
+        self.opened_by = self.services.practitioner_ref
         self._render_header()
         self.header_loaded.emit(header.patient.patient_id)
 

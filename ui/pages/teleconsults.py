@@ -38,6 +38,7 @@ from app.domain.workflows import (
     WorkflowError,
 )
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
+from app.session.events import SessionDidChange, SessionState
 from ui.clinical import BusyRunner, clinical_services, open_patient, status_label
 from ui.context import UiContext
 from ui.pages.agenda import local_time, role_label
@@ -283,9 +284,17 @@ class TeleconsultsPage(Page):
         self.complete_button.clicked.connect(lambda: self.set_status(TeleconsultStatus.COMPLETED))
         self.send_button.clicked.connect(self.send_reply)
         self.patient_button.clicked.connect(self._open_patient)
+        ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
         self.refresh()
+
+    def _on_session(self, event: SessionDidChange) -> None:
+        self.consults = []
+        self.current = None
+        self._render_list()
+        if event.state is SessionState.ACTIVE:
+            self.refresh()
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -334,9 +343,7 @@ class TeleconsultsPage(Page):
             name=self.tr("Loading teleconsults"),
             on_success=self._on_list,
             on_error=lambda exc: self.message.setText(
-                self.tr("The teleconsults cannot be loaded (%1).").replace(
-                    "%1", type(exc).__name__
-                )
+                self.tr("The teleconsults cannot be loaded (%1).").replace("%1", type(exc).__name__)
             ),
         )
 
