@@ -16,15 +16,17 @@ from app.events import BackendConnectionDidChange, ConnectionState, EventBus
 from app.logs import safe
 from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.demo_backend import DemoBackend, DemoBackendError
+from app.services.sync import SyncService, VaultSession
 from app.session.demo import demo_browser
 from app.session.errors import SessionError
 from app.session.manager import SessionManager, oidc_config_for
-from app.session.offline import OfflineUnlock
+from app.session.offline import Identity, OfflineUnlock
 from app.session.oidc import OidcClient
 from app.session.tokens import TokenStore
 
 if TYPE_CHECKING:
-    from app.services.devices import DeviceService
+    from app.domain.outbox import OutboxWriter
+    from app.services.devices import DeviceService, PatientChoice
 
 _log = logging.getLogger(__name__)
 
@@ -44,21 +46,50 @@ class Workstation:
         self._backend_ready: asyncio.Event | None = None
         #: Who is working: login, offline unlock, lock, user switch (app.session); set in start().
         self.session: SessionManager | None = None
+        #: The active clinician's offline store and its sync (issue 4); set in start().
+        self.sync: SyncService | None = None
 
     def device_service(self) -> DeviceService:
-        """Bluetooth devices (issue 6), created on first use on the OS adapter. Confirmed
-        measurements go to ``self.outbox`` once the store has opened one."""
+        """Bluetooth devices (issue 6), created on first use on the OS adapter (in demo mode,
+        on the virtual device lab started with the core). Confirmed measurements go to the
+        active clinician's outbox once the store is open."""
         # Imported here: bleak and the device stack load only when the Devices area is used.
         from app.services.devices import DeviceService
 
         service: DeviceService | None = getattr(self, "_device_service", None)
         if service is None:
             service = DeviceService.for_platform(
-                outbox=lambda: getattr(self, "outbox", None), bus=self.bus
+                outbox=self._active_outbox, bus=self.bus, patients=self._device_patients
             )
             self._device_service = service
             self.runtime.add_shutdown_hook(service.shutdown)
         return service
+
+    def _active_outbox(self) -> OutboxWriter | None:
+        vault = self.sync.vault if self.sync is not None else None
+        return vault.outbox if vault is not None else None
+
+    async def _device_patients(self) -> list[PatientChoice]:
+        """Patients offered by the Devices page (first page of the backend's Patient list)."""
+        from app.services.devices import patient_choice
+
+        try:
+            client = await self.backend_client(timeout_s=10.0)
+            found = await client.search("Patient", {"_count": "50"}, max_pages=1)
+        except Exception as exc:  # offline: the page still works, with no patient to pick
+            _log.info("device patients unavailable: %s", safe(type(exc).__name__))
+            return []
+        choices = [patient_choice(p) for p in found.matches]
+        return [c for c in choices if c is not None]
+
+    async def _start_demo_devices(self) -> None:
+        from app.services.device_demo import start_demo_devices
+
+        demo = await start_demo_devices(
+            bus=self.bus, outbox=self._active_outbox, patients=self._device_patients
+        )
+        self._device_service = demo.service
+        self.runtime.add_shutdown_hook(demo.stop)
 
     @property
     def settings(self) -> Settings:
@@ -83,8 +114,11 @@ class Workstation:
             token_store=TokenStore(memory_fallback=self._settings.demo),
             # Built at first login: in demo mode the backend's address is known only later.
             oidc=lambda: OidcClient(oidc_config_for(self._settings.backend_url)),
+            vault_opener=self._open_vault,
         )
         self.runtime.add_shutdown_hook(self.session.shutdown)
+        self.sync = SyncService(publish=self.bus.publish, client_source=self.backend_client)
+        self.runtime.add_shutdown_hook(self.sync.close)
         self._backend_ready = asyncio.Event()
         self.runtime.add_shutdown_hook(self._close_client)
         if not self._settings.demo:
@@ -93,6 +127,7 @@ class Workstation:
             self.demo_backend = DemoBackend(data_dir=self.paths.data_dir)
             self.runtime.add_shutdown_hook(self.demo_backend.stop)
             self.runtime.spawn(self._start_demo_backend(self.demo_backend), name="demo-backend")
+            await self._start_demo_devices()
         _log.info("core services started")
 
     async def _start_demo_backend(self, backend: DemoBackend) -> None:
@@ -136,6 +171,13 @@ class Workstation:
                 ca_bundle_path=self._settings.ca_bundle,
             )
         return self._client
+
+    async def _open_vault(self, identity: Identity) -> VaultSession:
+        """Open the clinician's encrypted offline store at login and start its sync."""
+        assert self.sync is not None
+        return await self.sync.open_for(
+            data_dir=self.paths.data_dir, tenant=self._settings.tenant, subject=identity.subject
+        )
 
     async def _close_client(self) -> None:
         if self._client is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
@@ -62,6 +62,7 @@ __all__ = [
     "PatientChoice",
     "PendingMeasurement",
     "SavedMeasurement",
+    "patient_choice",
 ]
 
 _log = logging.getLogger(__name__)
@@ -258,6 +259,9 @@ class DeviceService:
         self._patients = patients
         self.scan_timeout_s = scan_timeout_s
         self.prompter: DevicePrompter | None = None
+        #: Called (on the core loop) when a measurement is awaited from a device: demo and
+        #: training mode use it to make the virtual device measure, as a patient pressing Start.
+        self.on_measure_started: Callable[[str], None] | None = None
         self._seen: dict[str, Advertisement] = {}
         self._sessions: dict[str, DeviceSession] = {}
         self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
@@ -404,13 +408,17 @@ class DeviceService:
         records not yet saved). Raises :class:`DeviceFailure`."""
         try:
             session = await self._session(address, pair=None)
-            if (
+            stored = (
                 session.descriptor is not None
                 and Capability.STORED_RECORDS in session.descriptor.capabilities
-            ):
+            )
+            if not stored:
+                await session.subscribe_measurements()
+            if self.on_measure_started is not None:
+                self.on_measure_started(address)
+            if stored:
                 readings = await self._download(session)
             else:
-                await session.subscribe_measurements()
                 readings = (await self._next_result(session, timeout_s),)
         except (DeviceError, TimeoutError) as exc:
             if isinstance(exc, ConnectionLost):
@@ -494,6 +502,24 @@ class DeviceService:
 
     def pending(self, measurement_id: str) -> PendingMeasurement:
         return self._pending[measurement_id][0]
+
+
+def patient_choice(resource: Mapping[str, Any]) -> PatientChoice | None:
+    """A FHIR Patient as a choice (codice fiscale as key when present)."""
+    pid = resource.get("id")
+    if not isinstance(pid, str):
+        return None
+    key = pid
+    for ident in resource.get("identifier") or []:
+        if isinstance(ident, Mapping) and ident.get("system") == "http://hl7.it/sid/codiceFiscale":
+            key = str(ident.get("value") or pid)
+    name = ""
+    for n in resource.get("name") or []:
+        if isinstance(n, Mapping):
+            given = " ".join(str(g) for g in n.get("given") or [])
+            name = f"{given} {n.get('family', '')}".strip() or str(n.get("text", ""))
+            break
+    return PatientChoice(f"Patient/{pid}", key, name or key)
 
 
 def _label(value: Any) -> str:
