@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,16 +45,21 @@ from app.backend.errors import (
 from app.domain.outbox import ResourceUpdate, apply_merge_patch
 from app.events import BackendConnectionDidChange, ConnectionState, Event, SyncQueueDidChange
 from app.logs import safe
-from offline_cache.outbox import Outbox, PendingUnit
+from offline_cache.errors import StoreClosed, StoreError
+from offline_cache.outbox import Outbox, PendingUnit, UnitSummary
 from offline_cache.pull_cache import CachedResource, PullCache
-from offline_cache.vault import OpenedVault, VaultId, open_vault
+from offline_cache.vault import OpenedVault, Vault, VaultId, open_vault
 
 __all__ = [
     "DEFAULT_PULL_STREAMS",
     "DrainReport",
     "PullReport",
     "RetryPolicy",
+    "SyncService",
+    "SyncStoreDidChange",
     "SyncWorker",
+    "UnitSummary",
+    "VaultSession",
     "cached_resources",
     "open_user_vault",
     "pull_updates_into_cache",
@@ -466,3 +471,181 @@ async def open_user_vault(
     return await open_vault(
         data_dir=data_dir, vault_id=VaultId(tenant=tenant, user=subject), create=create
     )
+
+
+# ---------------------------------------------------------------------- the service
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStoreDidChange(Event):
+    """The offline store of the active clinician was opened (``open``) or closed, or failed.
+
+    ``problem`` is a message for the user when the store could not be opened (no secret store,
+    lost key, damaged file); never health data.
+    """
+
+    open: bool
+    problem: str = ""
+    #: The vault was just created: the UI must show the recovery key once (take_recovery_key).
+    recovery_key_issued: bool = False
+
+
+ClientSource = Callable[[], Awaitable[FhirClient]]
+
+
+class VaultSession:
+    """An open vault as handed to the login session: closing it stops its sync too."""
+
+    def __init__(self, service: SyncService, vault: Vault | None) -> None:
+        self.service = service
+        self.vault = vault
+
+    async def close(self) -> None:
+        if self.vault is not None:
+            await self.service.close_vault(self.vault)
+
+
+class SyncService:
+    """The sync of the active clinician's vault: a worker task, pulls, and what the UI asks.
+
+    ``client_source`` returns the process's FHIR client (``Workstation.backend_client``).
+    Thread affinity: core loop only.
+    """
+
+    def __init__(
+        self,
+        *,
+        publish: Publish,
+        client_source: ClientSource,
+        policy: RetryPolicy = RetryPolicy(),
+    ) -> None:
+        self._publish = publish
+        self._client_source = client_source
+        self._policy = policy
+        self._vault: Vault | None = None
+        self._worker: SyncWorker | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.recovery_key: str | None = None
+        #: Why the store could not be opened ("" when fine); for the sync page.
+        self.problem = ""
+
+    @property
+    def vault(self) -> Vault | None:
+        return self._vault
+
+    async def open_for(self, *, data_dir: Path, tenant: str, subject: str) -> VaultSession:
+        """Open the clinician's vault (creating it on first use) and start sending its outbox.
+
+        Never raises for a store problem: login must still work (e.g. to read the worklist), so
+        the problem (no secret store, lost key, damaged file) is kept in :attr:`problem`,
+        published as :class:`SyncStoreDidChange` for the sync page, and the returned session
+        has no vault. A recovery key issued on creation is kept for the UI to show once
+        (:meth:`take_recovery_key`).
+        """
+        await self.close()
+        try:
+            opened = await open_user_vault(data_dir=data_dir, tenant=tenant, subject=subject)
+        except StoreError as exc:
+            self.problem = str(exc)
+            _log.error("offline store not opened: %s", safe(type(exc).__name__))
+            self._publish(SyncStoreDidChange(open=False, problem=self.problem))
+            return VaultSession(self, None)
+        self.problem = ""
+        self.recovery_key = opened.recovery_key
+        await self.attach(opened.vault)
+        return VaultSession(self, opened.vault)
+
+    async def attach(self, vault: Vault) -> None:
+        """Start the worker on an already open vault (the service closes it in :meth:`close`)."""
+        await self.close()
+        self._vault = vault
+        self._task = asyncio.create_task(self._run(vault), name="sync-worker")
+        self._publish(
+            SyncStoreDidChange(open=True, recovery_key_issued=self.recovery_key is not None)
+        )
+
+    async def _run(self, vault: Vault) -> None:
+        try:
+            client = await self._client_source()
+            self._worker = SyncWorker(
+                outbox=vault.outbox, client=client, publish=self._publish, policy=self._policy
+            )
+            await self._worker.run()
+        except TimeoutError:
+            _log.warning("sync: backend not available; the outbox keeps everything")
+        except StoreError as exc:
+            _log.error("sync worker stopped: %s", safe(type(exc).__name__))
+            self._publish(SyncStoreDidChange(open=False, problem=str(exc)))
+
+    async def close_vault(self, vault: Vault) -> None:
+        """Close ``vault``; if it is the active one, stop its worker too."""
+        if vault is self._vault:
+            await self.close()
+        else:
+            await vault.close()
+
+    def take_recovery_key(self) -> str | None:
+        """The recovery key issued when the vault was created, once; then None."""
+        key, self.recovery_key = self.recovery_key, None
+        return key
+
+    def _require(self) -> Vault:
+        if self._vault is None:
+            raise StoreClosed("no offline store is open: sign in first")
+        return self._vault
+
+    async def units(self, *, state: str | None = None, limit: int = 500) -> list[UnitSummary]:
+        """Outbox items (``pending``, ``dead`` or all), oldest first."""
+        return await self._require().outbox.units(state=state, limit=limit)
+
+    async def retry(self, unit_ids: Sequence[str]) -> None:
+        """Put the given items (dead letters or waiting) back in line and send now."""
+        vault = self._require()
+        for unit_id in unit_ids:
+            await vault.outbox.retry(unit_id)
+
+    async def retry_all_dead(self) -> int:
+        """Put every dead letter back in line; returns how many."""
+        dead = await self.units(state="dead", limit=100_000)
+        await self.retry([d.unit_id for d in dead])
+        return len(dead)
+
+    async def sync_now(self) -> DrainReport:
+        """Send everything due now (waiting items included) and refresh the pulled data."""
+        vault = self._require()
+        await vault.outbox.retry_all_now()
+        client = await self._client_source()
+        worker = self._worker or SyncWorker(
+            outbox=vault.outbox, client=client, publish=self._publish, policy=self._policy
+        )
+        report = await worker.drain()
+        try:
+            await pull_updates_into_cache(client, vault.cache)
+        except BackendError:
+            _log.info("pull failed; the local copy is kept")
+        return report
+
+    async def publish_counts(self) -> None:
+        """Publish the current queue depth (e.g. when the sync page opens)."""
+        vault = self._require()
+        counts = await vault.outbox.counts()
+        self._publish(
+            SyncQueueDidChange(
+                pending=counts.pending, dead=counts.dead, last_success_utc=counts.last_success_utc
+            )
+        )
+
+    async def close(self) -> None:
+        """Stop the worker and close the vault (idempotent)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        vault, self._vault = self._vault, None
+        if vault is not None:
+            await vault.close()
+            self._publish(SyncStoreDidChange(open=False))
