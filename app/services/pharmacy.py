@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -76,12 +76,28 @@ class ConsentMissing(WorkflowError):
 
 @dataclass(frozen=True, slots=True)
 class PointOfCareResult:
-    """What was measured and sent (the unit id is printed on the receipt)."""
+    """What was measured and sent (the unit id is printed on the receipt).
 
-    unit: OutboxUnit
+    Typed-in readings come with their ``unit`` and ``readings``; a device measurement (filed by
+    the device service) with ``device_name`` and ``device_values`` (label, value, unit as the
+    device sent them).
+    """
+
+    unit_id: str
     patient: PatientMatch
-    readings: tuple[Reading, ...]
     measured_at_utc: datetime
+    readings: tuple[Reading, ...] = ()
+    unit: OutboxUnit | None = None
+    device_name: str | None = None
+    device_values: tuple[tuple[str, str, str], ...] = ()
+
+
+class DeviceMeasurer(Protocol):
+    """The part of :class:`app.services.devices.DeviceService` the pharmacy flow uses."""
+
+    async def measure(self, address: str, *, timeout_s: float = 60.0) -> Any: ...
+
+    async def confirm(self, measurement_id: str, patient: Any) -> Any: ...
 
 
 def check_plausible(readings: Sequence[Reading]) -> None:
@@ -227,7 +243,47 @@ class PharmacyService:
             label="Misurazione in farmacia",
         )
         await self._writer.enqueue(unit)
-        return PointOfCareResult(unit, patient, tuple(readings), self._clock())
+        return PointOfCareResult(
+            unit_id=str(uid),
+            patient=patient,
+            measured_at_utc=self._clock(),
+            readings=tuple(readings),
+            unit=unit,
+        )
+
+    async def measure_with_device(
+        self,
+        patient: PatientMatch,
+        devices: DeviceMeasurer,
+        address: str,
+        *,
+        consent_on_record: bool,
+        timeout_s: float = 60.0,
+    ) -> PointOfCareResult:
+        """Take the next measurement of a paired device and file it under ``patient``.
+
+        The device service writes Device, DeviceUseStatement, Observations and Provenance as
+        one outbox unit (device identity, bond state and clock offset kept). Raises
+        :class:`ConsentMissing`, or the device service's ``DeviceFailure``.
+        """
+        from app.services.devices import PatientChoice
+
+        if not consent_on_record:
+            raise ConsentMissing("record the patient's consent before measuring")
+        pending = await devices.measure(address, timeout_s=timeout_s)
+        saved = await devices.confirm(
+            pending.measurement_id,
+            PatientChoice(
+                f"Patient/{patient.patient_id}", patient.patient_id, patient.display_name
+            ),
+        )
+        return PointOfCareResult(
+            unit_id=str(saved.unit_id),
+            patient=patient,
+            measured_at_utc=pending.measured_at_utc,
+            device_name=pending.device_name,
+            device_values=tuple((v.label, v.value, v.unit) for v in pending.values),
+        )
 
     async def record_consents(self, patient: PatientMatch, *, pharmacist_ref: str) -> None:
         """Record both consents (informed and telemedicine) collected at the counter."""
@@ -270,6 +326,7 @@ def receipt_pdf(
                 ["Assistito", result.patient.display_name],
                 ["Data e ora", when],
                 ["Farmacista", pharmacist_name],
+                *([["Dispositivo", result.device_name]] if result.device_name else []),
             ]
         ),
         Spacer(1, 3 * mm),
@@ -278,7 +335,7 @@ def receipt_pdf(
         Paragraph(
             escape(
                 "Dati trasmessi all'Infrastruttura Regionale di Telemedicina. "
-                f"Riferimento: {result.unit.unit_id}"
+                f"Riferimento: {result.unit_id}"
             ),
             styles["BodyText"],
         ),

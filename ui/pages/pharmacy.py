@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDoubleSpinBox,
     QFileDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.telemonitoring import Parameter, Provenance, Reading
 from app.domain.workflows import PatientHeader, WorkflowError
 from app.services.clinical import ClinicalServices
+from app.services.devices import DeviceFailure, DeviceService, FoundDevice
 from app.services.pharmacy import (
     PLAUSIBLE,
     ConsentMissing,
@@ -35,6 +37,8 @@ from app.services.pharmacy import (
 )
 from ui.clinical import BusyRunner
 from ui.context import UiContext
+from ui.pages.devices import CONTEXT as DEVICES_CONTEXT
+from ui.pages.devices import EXPLANATIONS
 from ui.trend_view import display_unit, parameter_label
 
 MEASURED = (
@@ -59,6 +63,7 @@ class PointOfCareDialog(QDialog):
         header: PatientHeader,
         *,
         pharmacy_name: str = "Farmacia",
+        devices: DeviceService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -67,6 +72,7 @@ class PointOfCareDialog(QDialog):
         self.services = services
         self.header = header
         self.pharmacy_name = pharmacy_name
+        self._devices = devices
         self.sent_result: PointOfCareResult | None = None
         self.pharmacist_name = services.practitioner_ref
         self.runner = BusyRunner(ctx, self._update)
@@ -100,6 +106,24 @@ class PointOfCareDialog(QDialog):
             form.addRow(label, spin)
             self.fields[p] = spin
         layout.addLayout(form)
+        device_row = QHBoxLayout()
+        self.device_label = QLabel(self.tr("&Device:"), self)
+        self.device_combo = QComboBox(self)
+        self.device_combo.setObjectName("pocDevice")
+        self.device_combo.setAccessibleName(self.tr("Bluetooth device"))
+        self.device_label.setBuddy(self.device_combo)
+        self.scan_button = QPushButton(self.tr("S&can"), self)
+        self.scan_button.setObjectName("pocScan")
+        self.scan_button.setAccessibleName(self.tr("Look for Bluetooth devices"))
+        self.device_button = QPushButton(self.tr("Measure with &device"), self)
+        self.device_button.setObjectName("pocMeasureDevice")
+        self.device_button.setAccessibleName(
+            self.tr("Take the next measurement of the selected device and send it")
+        )
+        for w in (self.device_label, self.device_combo, self.scan_button, self.device_button):
+            device_row.addWidget(w)
+        device_row.setStretch(1, 1)
+        layout.addLayout(device_row)
         self.status = QLabel(self)
         self.status.setObjectName("pocStatus")
         self.status.setWordWrap(True)
@@ -123,6 +147,8 @@ class PointOfCareDialog(QDialog):
         self.consent.setAccessibleName(self.consent.text())
         self.setWindowTitle(self.tr("Point-of-care measurement"))
         self.send_button.clicked.connect(self.send)
+        self.scan_button.clicked.connect(self.scan)
+        self.device_button.clicked.connect(self.measure_with_device)
         self.receipt_button.clicked.connect(self._ask_receipt)
         self.close_button.clicked.connect(self.accept)
         self._update()
@@ -139,6 +165,82 @@ class PointOfCareDialog(QDialog):
         idle = self.runner.pending == 0
         self.send_button.setEnabled(idle and self.sent_result is None)
         self.receipt_button.setEnabled(idle and self.sent_result is not None)
+        self.scan_button.setEnabled(idle and self.sent_result is None)
+        self.device_button.setEnabled(
+            idle and self.sent_result is None and self.device_combo.count() > 0
+        )
+
+    # -- device path ------------------------------------------------------------------------
+    def devices(self) -> DeviceService:
+        """The workstation's device service (created on first use)."""
+        if self._devices is None:
+            self._devices = self.ctx.workstation.device_service()
+        return self._devices
+
+    def _device_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DeviceFailure):
+            what, todo = EXPLANATIONS.get(exc.kind, ("", ""))
+            text = " ".join(
+                QCoreApplication.translate(DEVICES_CONTEXT, t) for t in (what, todo) if t
+            )
+        else:
+            text = self.tr("The device did not answer (%1).").replace("%1", type(exc).__name__)
+        self.status.setText(text)
+
+    def scan(self) -> None:
+        self.status.setText(self.tr("Looking for devices..."))
+        self.runner.run(
+            self.devices().scan(),
+            name=self.tr("Looking for devices"),
+            on_success=self._scanned,
+            on_error=self._device_failed,
+        )
+
+    def _scanned(self, found: list[FoundDevice]) -> None:
+        self.device_combo.clear()
+        for d in found:
+            self.device_combo.addItem(f"{d.name} ({d.kind})", d)
+        self.status.setText(
+            self.tr("%n device(s) found.", "", len(found))
+            if found
+            else self.tr("No device found: switch it on, then scan again.")
+        )
+        self._update()
+
+    def measure_with_device(self) -> None:
+        found: FoundDevice | None = self.device_combo.currentData()
+        if found is None:
+            return
+        if found.needs_pairing:
+            self.status.setText(self.tr("Pair the device in the Devices area first."))
+            return
+        header = self.header
+        services = self.services
+        consent_given = self.consent.isChecked()
+        needs_consent = not header.televisit_allowed
+        devices = self.devices()
+
+        async def run() -> tuple[PointOfCareResult, str]:
+            if needs_consent and consent_given:
+                await services.pharmacy.record_consents(
+                    header.patient, pharmacist_ref=services.practitioner_ref
+                )
+            result = await services.pharmacy.measure_with_device(
+                header.patient, devices, found.address, consent_on_record=consent_given
+            )
+            return result, await services.practitioner_name()
+
+        self.status.setText(self.tr("Measure now: waiting for the device..."))
+        self.runner.run(
+            run(), name=self.tr("Measuring with the device"), on_success=self._sent,
+            on_error=self._device_or_consent_failed,
+        )  # fmt: skip
+
+    def _device_or_consent_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ConsentMissing):
+            self._failed(exc)
+        else:
+            self._device_failed(exc)
 
     def send(self) -> None:
         readings = self.readings()
@@ -189,7 +291,10 @@ class PointOfCareDialog(QDialog):
     def receipt(self) -> bytes:
         """The receipt PDF of what was sent."""
         assert self.sent_result is not None
-        lines = []
+        lines = [
+            (QCoreApplication.translate(DEVICES_CONTEXT, label), f"{value} {unit}".strip())
+            for label, value, unit in self.sent_result.device_values
+        ]
         by = {r.parameter: r for r in self.sent_result.readings}
         sbp, dbp = by.get(Parameter.SYSTOLIC_BP), by.get(Parameter.DIASTOLIC_BP)
         loc = QLocale()
