@@ -76,19 +76,55 @@ def format_exception_redacted(
     return "\n".join(lines)
 
 
+# A %-conversion (not "%%"): redacted arguments are strings, so numeric conversions become %s.
+_CONVERSION = re.compile(
+    r"(?<!%)%(\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa]"
+)
+
+
+def _as_string_conversions(msg: str, redacted: tuple[bool, ...] | dict[str, bool]) -> str:
+    """``msg`` with the conversions of redacted arguments turned into ``%s``."""
+    position = iter(range(len(redacted)) if isinstance(redacted, tuple) else ())
+
+    def convert(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if isinstance(redacted, dict):
+            hit = redacted.get(key[1:-1], False) if key else False
+        else:
+            index = next(position, None)
+            hit = index is not None and redacted[index]
+        return f"%{key or ''}s" if hit else m.group(0)
+
+    return _CONVERSION.sub(convert, msg)
+
+
 class HealthDataFilter(logging.Filter):
     """Redact a record in place before any handler formats it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_telemed_redacted", False):
+            return True  # already redacted by another handler's filter
+        record._telemed_redacted = True
         if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            # Safe values are unwrapped so "%d" and "%.1f" still apply to them.
             if isinstance(record.args, dict):
+                mapping = record.args
                 record.args = {
-                    k: (v if isinstance(v, Safe) else REDACTED) for k, v in record.args.items()
+                    k: (v.value if isinstance(v, Safe) else REDACTED) for k, v in mapping.items()
+                }
+                redacted: tuple[bool, ...] | dict[str, bool] = {
+                    k: not isinstance(v, Safe) for k, v in mapping.items()
                 }
             else:
-                record.args = tuple(a if isinstance(a, Safe) else REDACTED for a in args)
+                args = record.args if isinstance(record.args, tuple) else (record.args,)
+                record.args = tuple(a.value if isinstance(a, Safe) else REDACTED for a in args)
+                redacted = tuple(not isinstance(a, Safe) for a in args)
         record.msg = scrub(str(record.msg))
+        if record.args:
+            try:
+                record.getMessage()
+            except (TypeError, ValueError, KeyError):
+                record.msg = _as_string_conversions(record.msg, redacted)
         if record.exc_info and record.exc_info[0] is not None:
             record.exc_text = format_exception_redacted(*record.exc_info)
             record.exc_info = None

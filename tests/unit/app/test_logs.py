@@ -83,3 +83,19 @@ def test_crash_report_is_redacted(tmp_path: Path) -> None:
     assert "builtins.KeyError: <redacted>" in body
     assert "thread: core-loop" in body
     assert NAME not in body and CF not in body
+
+
+def test_numeric_conversions_of_redacted_arguments_still_format() -> None:
+    record = logging.LogRecord(
+        "app.session",
+        logging.WARNING,
+        __file__,
+        1,
+        "attempt %d after %.1f s, %d%% done, safe port %05d",
+        (3, 2.5, 40, safe(8470)),
+        None,
+    )
+    assert HealthDataFilter().filter(record)
+    assert record.getMessage() == (
+        "attempt <redacted> after <redacted> s, <redacted>% done, safe port 08470"
+    )
