@@ -1,13 +1,46 @@
-"""Sync status: online/offline, items waiting, dead letters, last success, draining progress."""
+"""Sync status: online/offline, items waiting, dead letters, last success, draining progress.
+
+The items that need attention (dead letters) are listed with what the regional server said, in
+words a clinician can act on, and can be retried one by one or all together. "Sync now" sends
+what is waiting and refreshes the local copy of worklists and care plans. On the first login on
+this computer, the recovery key of the new encrypted store is shown once.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale
-from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
+from app.services.sync import SyncService, SyncStoreDidChange, UnitSummary
 from ui.context import UiContext
 from ui.pages.base import Page
+
+KIND_NAMES: dict[str, str] = {
+    "measurement": str(QT_TRANSLATE_NOOP("SyncPage", "Measurement")),
+    "visit": str(QT_TRANSLATE_NOOP("SyncPage", "Visit")),
+    "consent": str(QT_TRANSLATE_NOOP("SyncPage", "Consent")),
+    "audit": str(QT_TRANSLATE_NOOP("SyncPage", "Audit record")),
+    "teleconsult": str(QT_TRANSLATE_NOOP("SyncPage", "Teleconsult")),
+    "device-association": str(QT_TRANSLATE_NOOP("SyncPage", "Device assignment")),
+}
 
 
 class SyncPage(Page):
@@ -19,6 +52,9 @@ class SyncPage(Page):
         self._state = ConnectionState.OFFLINE
         self._queue = SyncQueueDidChange(pending=0)
         self._drain_start = 0
+        self._dead: list[UnitSummary] = []
+        self._problem = ""
+        self._busy = False
         form = QFormLayout()
         self.state_label, self.state_value = QLabel(self), QLabel(self)
         self.pending_label, self.pending_value = QLabel(self), QLabel(self)
@@ -34,12 +70,68 @@ class SyncPage(Page):
         self.progress = QProgressBar(self)
         self.progress.setObjectName("syncProgress")
         self.progress.setVisible(False)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("syncNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+
+        buttons = QHBoxLayout()
+        self.sync_now_button = QPushButton(self)
+        self.sync_now_button.setObjectName("syncNow")
+        self.retry_selected_button = QPushButton(self)
+        self.retry_selected_button.setObjectName("syncRetrySelected")
+        self.retry_all_button = QPushButton(self)
+        self.retry_all_button.setObjectName("syncRetryAll")
+        for button in (self.sync_now_button, self.retry_selected_button, self.retry_all_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.sync_now_button.clicked.connect(self._sync_now)
+        self.retry_selected_button.clicked.connect(self._retry_selected)
+        self.retry_all_button.clicked.connect(self._retry_all)
+
+        self.dead_table = QTableWidget(0, 4, self)
+        self.dead_table.setObjectName("syncDeadLetters")
+        self.dead_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.dead_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.dead_table.verticalHeader().setVisible(False)
+        self.dead_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.dead_table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.recovery_box = QGroupBox(self)
+        self.recovery_box.setObjectName("syncRecoveryKey")
+        self.recovery_text = QLabel(self.recovery_box)
+        self.recovery_text.setWordWrap(True)
+        self.recovery_key = QLineEdit(self.recovery_box)
+        self.recovery_key.setReadOnly(True)
+        self.recovery_copy = QPushButton(self.recovery_box)
+        self.recovery_done = QPushButton(self.recovery_box)
+        box_layout = QVBoxLayout(self.recovery_box)
+        box_layout.addWidget(self.recovery_text)
+        box_layout.addWidget(self.recovery_key)
+        row = QHBoxLayout()
+        row.addWidget(self.recovery_copy)
+        row.addWidget(self.recovery_done)
+        row.addStretch(1)
+        box_layout.addLayout(row)
+        self.recovery_box.setVisible(False)
+        self.recovery_copy.clicked.connect(self._copy_recovery_key)
+        self.recovery_done.clicked.connect(self._hide_recovery_key)
+
+        self.layout_.addWidget(self.recovery_box)
         self.layout_.addLayout(form)
         self.layout_.addWidget(self.progress)
-        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addLayout(buttons)
+        self.layout_.addWidget(self.dead_table, 1)
         ctx.bridge.on(BackendConnectionDidChange, self._on_connection)
         ctx.bridge.on(SyncQueueDidChange, self._on_queue)
+        ctx.bridge.on(SyncStoreDidChange, self._on_store)
         self.retranslate()
+
+    # ------------------------------------------------------------------ events
+
+    def _service(self) -> SyncService | None:
+        return self.ctx.workstation.sync
 
     def _on_connection(self, event: BackendConnectionDidChange) -> None:
         self._state = event.state
@@ -48,8 +140,105 @@ class SyncPage(Page):
     def _on_queue(self, event: SyncQueueDidChange) -> None:
         if event.draining and not self._queue.draining:
             self._drain_start = event.pending
+        dead_changed = event.dead != self._queue.dead
         self._queue = event
         self._render()
+        if dead_changed or (event.dead and not self._dead):
+            self.refresh_dead_letters()
+
+    def _on_store(self, event: SyncStoreDidChange) -> None:
+        self._problem = event.problem
+        if event.recovery_key_issued:
+            self._fetch_recovery_key()
+        if event.open:
+            self.refresh_dead_letters()
+        else:
+            self._dead = []
+            self._fill_table()
+        self._render()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_dead_letters()
+
+    # ----------------------------------------------------------------- actions
+
+    def refresh_dead_letters(self) -> None:
+        service = self._service()
+        if service is None or service.vault is None:
+            return
+
+        async def load() -> list[UnitSummary]:
+            return await service.units(state="dead")
+
+        self.ctx.bridge.submit(load(), name="sync.dead-letters", on_success=self._on_dead_loaded)
+
+    def _on_dead_loaded(self, units: list[UnitSummary]) -> None:
+        self._dead = units
+        self._fill_table()
+        self._update_buttons()
+
+    def _run(self, coro: Any, name: str) -> None:
+        self._busy = True
+        self._update_buttons()
+        self.ctx.bridge.submit(coro, name=name, on_success=self._done, on_error=self._failed)
+
+    def _done(self, _result: object) -> None:
+        self._busy = False
+        self._problem = ""
+        self._update_buttons()
+        self.refresh_dead_letters()
+        self._render()
+
+    def _failed(self, error: BaseException) -> None:
+        self._busy = False
+        self._problem = str(error) or type(error).__name__
+        self._update_buttons()
+        self._render()
+
+    def _sync_now(self) -> None:
+        service = self._service()
+        if service is not None and service.vault is not None:
+            self._run(service.sync_now(), "sync.now")
+
+    def _retry_selected(self) -> None:
+        service = self._service()
+        rows = sorted({index.row() for index in self.dead_table.selectedIndexes()})
+        ids = [self._dead[r].unit_id for r in rows if r < len(self._dead)]
+        if service is not None and ids:
+            self._run(service.retry(ids), "sync.retry")
+
+    def _retry_all(self) -> None:
+        service = self._service()
+        if service is not None and self._dead:
+            self._run(service.retry_all_dead(), "sync.retry-all")
+
+    def _fetch_recovery_key(self) -> None:
+        service = self._service()
+        if service is None:
+            return
+
+        async def take() -> str | None:
+            return service.take_recovery_key()
+
+        self.ctx.bridge.submit(take(), name="sync.recovery-key", on_success=self._show_recovery_key)
+
+    def _show_recovery_key(self, key: str | None) -> None:
+        if not key:
+            return
+        self.recovery_key.setText(key)
+        self.recovery_box.setVisible(True)
+        self.recovery_key.setFocus()
+        self.recovery_key.selectAll()
+
+    def _copy_recovery_key(self) -> None:
+        QGuiApplication.clipboard().setText(self.recovery_key.text())
+
+    def _hide_recovery_key(self) -> None:
+        self.recovery_key.clear()
+        self.recovery_box.setVisible(False)
+
+    # ------------------------------------------------------------------ texts
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -58,6 +247,36 @@ class SyncPage(Page):
         self.dead_label.setText(self.tr("Items that need attention"))
         self.last_label.setText(self.tr("Last successful sync"))
         self.progress.setAccessibleName(self.tr("Sending progress"))
+        self.sync_now_button.setText(self.tr("&Sync now"))
+        self.sync_now_button.setAccessibleName(self.tr("Send waiting items now"))
+        self.retry_selected_button.setText(self.tr("&Retry selected"))
+        self.retry_selected_button.setAccessibleName(self.tr("Retry the selected items"))
+        self.retry_all_button.setText(self.tr("Retry &all"))
+        self.retry_all_button.setAccessibleName(self.tr("Retry every item that needs attention"))
+        self.dead_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Item"),
+                self.tr("Saved"),
+                self.tr("Attempts"),
+                self.tr("What the server said"),
+            ]
+        )
+        self.dead_table.setAccessibleName(self.tr("Items that need attention"))
+        self.recovery_box.setTitle(self.tr("Recovery key of your offline data"))
+        self.recovery_text.setText(
+            self.tr(
+                "Your work on this computer is stored encrypted. Write down or print this "
+                "recovery key and keep it safe: it is shown only now, and it is the only way to "
+                "open your offline data if the system keyring is lost."
+            )
+        )
+        self.recovery_key.setAccessibleName(self.tr("Recovery key"))
+        self.recovery_copy.setText(self.tr("&Copy"))
+        self.recovery_copy.setAccessibleName(self.tr("Copy the recovery key"))
+        self.recovery_done.setText(self.tr("I have saved it"))
+        self.recovery_done.setAccessibleName(self.tr("I have saved the recovery key"))
+        self.notice.setAccessibleName(self.tr("Sync message"))
+        self._fill_table()
         self._render()
 
     def state_text(self) -> str:
@@ -66,6 +285,57 @@ class SyncPage(Page):
             ConnectionState.CONNECTING: self.tr("Connecting..."),
             ConnectionState.OFFLINE: self.tr("Offline: work is saved on this computer"),
         }[self._state]
+
+    def reason_text(self, unit: UnitSummary) -> str:
+        """What went wrong, for a clinician: our explanation plus the server's own words."""
+        status = unit.last_status
+        server = unit.last_error or ""
+        if status is None:
+            text = self.tr("The regional server could not be reached or answered badly.")
+        elif status in (400, 422):
+            text = self.tr("The regional server did not accept the data.")
+        elif status == 401:
+            text = self.tr("Your sign-in has expired: sign in again, then retry.")
+        elif status == 403:
+            text = self.tr("Your account is not allowed to send this item.")
+        elif status in (404, 410):
+            text = self.tr("Something this item refers to no longer exists on the server.")
+        elif status in (409, 412):
+            text = self.tr("It conflicts with a change made elsewhere.")
+        elif status == 429 or status >= 500:
+            text = self.tr("The regional server had a problem; retry later.")
+        else:
+            text = self.tr("The regional server refused the item (HTTP %1).").replace(
+                "%1", str(status)
+            )
+        return f"{text} {server}".strip()
+
+    def kind_text(self, unit: UnitSummary) -> str:
+        source = KIND_NAMES.get(unit.kind)
+        kind = self.tr(source) if source else unit.kind
+        return f"{kind}: {unit.label}" if unit.label else kind
+
+    def _fill_table(self) -> None:
+        self.dead_table.setRowCount(len(self._dead))
+        for row, unit in enumerate(self._dead):
+            saved = QLocale().toString(
+                QDateTime.fromSecsSinceEpoch(int(unit.created_at_utc.timestamp())),
+                QLocale.FormatType.ShortFormat,
+            )
+            cells = (self.kind_text(unit), saved, QLocale().toString(unit.attempts))
+            for column, text in enumerate((*cells, self.reason_text(unit))):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.dead_table.setItem(row, column, item)
+
+    def _update_buttons(self) -> None:
+        service = self._service()
+        store_open = service is not None and service.vault is not None
+        self.sync_now_button.setEnabled(store_open and not self._busy)
+        self.retry_all_button.setEnabled(store_open and not self._busy and bool(self._dead))
+        self.retry_selected_button.setEnabled(
+            store_open and not self._busy and bool(self.dead_table.selectedIndexes())
+        )
 
     def _render(self) -> None:
         q = self._queue
@@ -87,8 +357,18 @@ class SyncPage(Page):
             (self.last_label, self.last_value),
         ):
             value.setAccessibleName(f"{label.text()}: {value.text()}")
+        service = self._service()
+        if self._problem:
+            notice = self.tr("The offline store is not available: %1").replace("%1", self._problem)
+        elif service is None or service.vault is None:
+            notice = self.tr("Sign in to see and send the work saved on this computer.")
+        else:
+            notice = ""
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
         self.progress.setVisible(q.draining)
         if q.draining:
             total = max(self._drain_start, q.pending, 1)
             self.progress.setRange(0, total)
             self.progress.setValue(total - q.pending)
+        self._update_buttons()

@@ -1,0 +1,177 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="it_IT">
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="37" />
+        <source>Measurement</source>
+        <translation>Misurazione</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="38" />
+        <source>Visit</source>
+        <translation>Visita</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="39" />
+        <source>Consent</source>
+        <translation>Consenso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="40" />
+        <source>Audit record</source>
+        <translation>Registro di audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="41" />
+        <source>Teleconsult</source>
+        <translation>Teleconsulto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="42" />
+        <source>Device assignment</source>
+        <translation>Assegnazione dispositivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="250" />
+        <source>&amp;Sync now</source>
+        <translation>&amp;Sincronizza ora</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="251" />
+        <source>Send waiting items now</source>
+        <translation>Invia ora gli elementi in attesa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="252" />
+        <source>&amp;Retry selected</source>
+        <translation>&amp;Riprova selezionati</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="253" />
+        <source>Retry the selected items</source>
+        <translation>Riprova gli elementi selezionati</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="254" />
+        <source>Retry &amp;all</source>
+        <translation>Riprova &amp;tutti</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="255" />
+        <source>Retry every item that needs attention</source>
+        <translation>Riprova tutti gli elementi da verificare</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="16" />
+        <source>Item</source>
+        <translation>Elemento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="259" />
+        <source>Saved</source>
+        <translation>Salvato</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="260" />
+        <source>Attempts</source>
+        <translation>Tentativi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="261" />
+        <source>What the server said</source>
+        <translation>Risposta del server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="265" />
+        <source>Recovery key of your offline data</source>
+        <translation>Chiave di recupero dei tuoi dati offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="268" />
+        <source>Your work on this computer is stored encrypted. Write down or print this recovery key and keep it safe: it is shown only now, and it is the only way to open your offline data if the system keyring is lost.</source>
+        <translation>Il lavoro su questo computer è salvato cifrato. Annota o stampa questa chiave di recupero e conservala al sicuro: viene mostrata solo ora ed è l'unico modo per aprire i tuoi dati offline se il portachiavi di sistema va perso.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="265" />
+        <source>Recovery key</source>
+        <translation>Chiave di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="274" />
+        <source>&amp;Copy</source>
+        <translation>&amp;Copia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="275" />
+        <source>Copy the recovery key</source>
+        <translation>Copia la chiave di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="276" />
+        <source>I have saved it</source>
+        <translation>L'ho salvata</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="277" />
+        <source>I have saved the recovery key</source>
+        <translation>Ho salvato la chiave di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="278" />
+        <source>Sync message</source>
+        <translation>Messaggio di sincronizzazione</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="294" />
+        <source>The regional server could not be reached or answered badly.</source>
+        <translation>Il server regionale non è raggiungibile o ha risposto in modo non valido.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="296" />
+        <source>The regional server did not accept the data.</source>
+        <translation>Il server regionale non ha accettato i dati.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="298" />
+        <source>Your sign-in has expired: sign in again, then retry.</source>
+        <translation>L'accesso è scaduto: accedi di nuovo, poi riprova.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="300" />
+        <source>Your account is not allowed to send this item.</source>
+        <translation>Il tuo account non è autorizzato a inviare questo elemento.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="302" />
+        <source>Something this item refers to no longer exists on the server.</source>
+        <translation>Qualcosa a cui questo elemento fa riferimento non esiste più sul server.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="304" />
+        <source>It conflicts with a change made elsewhere.</source>
+        <translation>È in conflitto con una modifica fatta altrove.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="306" />
+        <source>The regional server had a problem; retry later.</source>
+        <translation>Il server regionale ha avuto un problema; riprova più tardi.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="308" />
+        <source>The regional server refused the item (HTTP %1).</source>
+        <translation>Il server regionale ha rifiutato l'elemento (HTTP %1).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="362" />
+        <source>The offline store is not available: %1</source>
+        <translation>L'archivio offline non è disponibile: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="364" />
+        <source>Sign in to see and send the work saved on this computer.</source>
+        <translation>Accedi per vedere e inviare il lavoro salvato su questo computer.</translation>
+    </message>
+</context>
+</TS>
