@@ -19,11 +19,9 @@ from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDid
 from ui.context import UiContext
 from ui.pages.agenda import AgendaPage
 from ui.pages.base import Page
+from ui.pages.calls import CallsPage
 from ui.pages.devices import DevicesPage
 from ui.pages.patient import PatientPage
-from ui.pages.placeholder import (
-    CallsPage,
-)
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
 from ui.pages.teleconsults import TeleconsultsPage

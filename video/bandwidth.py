@@ -102,7 +102,7 @@ class BandwidthController:
         if level is None:
             self.ceiling_index = 0
         else:
-            self.ceiling_index = next(i for i, r in enumerate(self.ladder) if r.level is level)
+            self.ceiling_index = next(i for i, r in enumerate(self.ladder) if r.level == level)
         return self.rung
 
     def _budget(self, index: int) -> float:

@@ -49,7 +49,16 @@ from video.call import (
 )
 from video.errors import VideoError
 from video.ice import IceServer, fetch_ice_servers
-from video.media import AudioLevel, FrameSlot, SyntheticAudioTrack, SyntheticVideoTrack
+from video.media import (
+    AudioLevel,
+    FrameSlot,
+    MediaDeviceUnavailable,
+    SyntheticAudioTrack,
+    SyntheticVideoTrack,
+    list_cameras,
+    open_camera,
+    open_microphone,
+)
 from video.signaling import WebSocketSignaling
 
 __all__ = [
@@ -67,6 +76,7 @@ __all__ = [
     "CallVitalsDidArrive",
     "FrameSlot",
     "Level",
+    "SYNTHETIC",
     "RoomInvite",
 ]
 
@@ -74,6 +84,8 @@ _log = logging.getLogger(__name__)
 SERVICE_SYSTEM = "https://fhir.regional-sim.example/CodeSystem/telemedicine-service"
 QUALITY_EXT = "https://fhir.regional-sim.example/StructureDefinition/call-quality"
 ENCOUNTER_ID_SYSTEM = "https://fhir.regional-sim.example/sid/call"
+#: Device name of the synthetic camera/microphone (moving pattern, tone): demo and tests.
+SYNTHETIC = "synthetic"
 
 
 class CallError(Exception):
@@ -244,8 +256,8 @@ class CallService:
         request: CallRequest,
         *,
         relay_only: bool = False,
-        video_source: Any = None,
-        audio_source: Any = None,
+        camera: str = SYNTHETIC,
+        microphone: str = SYNTHETIC,
     ) -> RoomInvite:
         """Create the room and wait for the patient; returns the patient's link.
 
@@ -253,6 +265,7 @@ class CallService:
         """
         if self.active:
             raise CallError("a call is already running")
+        video_source, audio_source = await self._open_media(camera, microphone)
         servers = await self.ice_servers()
         room = await self._create_room()
         base = self._backend_url().rstrip("/")
@@ -272,8 +285,8 @@ class CallService:
             signaling=signaling,
             ice_servers=servers,
             relay_only=relay_only,
-            video_source=video_source if video_source is not None else SyntheticVideoTrack(),
-            audio_source=audio_source if audio_source is not None else SyntheticAudioTrack(),
+            video_source=video_source,
+            audio_source=audio_source,
             timeouts=self._timeouts,
             on_event=self._on_call_event,
         )
@@ -284,6 +297,28 @@ class CallService:
             expires_at_unix=int(room.get("expiresAt", 0)),
         )
         return self.invite
+
+    @staticmethod
+    def cameras() -> list[str]:
+        """Camera choices: the synthetic test source first, then the devices PyAV can open."""
+        return [SYNTHETIC, *list_cameras()]
+
+    @staticmethod
+    async def _open_media(camera: str, microphone: str) -> tuple[Any, Any]:
+        try:
+            video = (
+                SyntheticVideoTrack()
+                if camera == SYNTHETIC
+                else await asyncio.to_thread(open_camera, camera)
+            )
+            audio = (
+                SyntheticAudioTrack()
+                if microphone == SYNTHETIC
+                else await asyncio.to_thread(open_microphone, microphone)
+            )
+        except MediaDeviceUnavailable as exc:
+            raise CallError(f"device not available: {exc}") from exc
+        return video, audio
 
     async def hang_up(self) -> CallSummary | None:
         """End the call (idempotent); returns its summary once the Encounter is in the outbox."""
@@ -347,7 +382,7 @@ class CallService:
             if camera != "synthetic"
             else precheck.check_video_source(SyntheticVideoTrack()),
             precheck.check_microphone(microphone or "default")
-            if microphone != "synthetic"
+            if microphone != SYNTHETIC
             else precheck.check_audio_source(SyntheticAudioTrack()),
         ]
         for result in await asyncio.gather(*media):
