@@ -261,6 +261,19 @@ class PatientService:
             last_readings=tuple(latest_readings(observations.matches)),
         )
 
+    async def history(self, patient_id: str, *, days: int = 30) -> dict[Parameter, list[Reading]]:
+        """Every reading of the last ``days`` days, per parameter, oldest first (for trends)."""
+        since = self._clock() - timedelta(days=days)
+        observations = await self._reader.search(
+            "Observation",
+            {
+                "subject": f"Patient/{patient_id}",
+                "date": f"ge{since.isoformat()}",
+                "_count": "1000",
+            },
+        )
+        return readings_by_parameter(observations.matches)
+
     def consent_unit(
         self,
         patient_id: str,
@@ -354,7 +367,14 @@ def _devices(
 
 def latest_readings(observations: Iterable[Mapping[str, Any]]) -> list[Reading]:
     """The most recent reading of every parameter found, in :class:`Parameter` order."""
-    best: dict[Parameter, Reading] = {}
+    return [series[-1] for series in readings_by_parameter(observations).values()]
+
+
+def readings_by_parameter(
+    observations: Iterable[Mapping[str, Any]],
+) -> dict[Parameter, list[Reading]]:
+    """Readings per parameter (panels give one per component), oldest first."""
+    out: dict[Parameter, list[Reading]] = {}
     for obs in observations:
         if obs.get("status") in ("entered-in-error", "cancelled"):
             continue
@@ -365,6 +385,6 @@ def latest_readings(observations: Iterable[Mapping[str, Any]]) -> list[Reading]:
             if p is None:
                 continue
             r = observation_to_reading(obs, p)
-            if r is not None and (p not in best or r.time_utc > best[p].time_utc):
-                best[p] = r
-    return [best[p] for p in Parameter if p in best]
+            if r is not None:
+                out.setdefault(p, []).append(r)
+    return {p: sorted(out[p], key=lambda r: r.time_utc) for p in Parameter if p in out}

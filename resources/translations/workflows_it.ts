@@ -4,137 +4,137 @@
     <context>
         <name>AgendaPage</name>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="148" />
+            <location filename="../../ui/pages/agenda.py" line="164" />
             <source>&amp;Acting as:</source>
             <translation>&amp;Opera come:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="149" />
+            <location filename="../../ui/pages/agenda.py" line="165" />
             <source>Demo practitioner</source>
             <translation>Professionista dimostrativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="152" />
+            <location filename="../../ui/pages/agenda.py" line="168" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="153" />
+            <location filename="../../ui/pages/agenda.py" line="169" />
             <source>Refresh the agenda (F5)</source>
             <translation>Aggiorna l'agenda (F5)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="155" />
+            <location filename="../../ui/pages/agenda.py" line="171" />
             <source>Time</source>
             <translation>Ora</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="155" />
+            <location filename="../../ui/pages/agenda.py" line="171" />
             <source>Service</source>
             <translation>Prestazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="155" />
+            <location filename="../../ui/pages/agenda.py" line="171" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="155" />
+            <location filename="../../ui/pages/agenda.py" line="171" />
             <source>Details</source>
             <translation>Dettagli</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="156" />
+            <location filename="../../ui/pages/agenda.py" line="172" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="158" />
+            <location filename="../../ui/pages/agenda.py" line="174" />
             <source>Today's agenda</source>
             <translation>Agenda di oggi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="159" />
+            <location filename="../../ui/pages/agenda.py" line="175" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="160" />
+            <location filename="../../ui/pages/agenda.py" line="176" />
             <source>&amp;Open patient</source>
             <translation>&amp;Apri paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="161" />
+            <location filename="../../ui/pages/agenda.py" line="177" />
             <source>Open the patient of the selected item</source>
             <translation>Apri il paziente della voce selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="162" />
+            <location filename="../../ui/pages/agenda.py" line="178" />
             <source>Open &amp;teleconsult</source>
             <translation>Apri &amp;teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="163" />
+            <location filename="../../ui/pages/agenda.py" line="179" />
             <source>Open the selected teleconsult request</source>
             <translation>Apri la richiesta di teleconsulto selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="164" />
+            <location filename="../../ui/pages/agenda.py" line="180" />
             <source>Ac&amp;knowledge alert</source>
             <translation>&amp;Prendi visione dell'allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="165" />
+            <location filename="../../ui/pages/agenda.py" line="181" />
             <source>Acknowledge the selected alert</source>
             <translation>Prendi visione dell'allarme selezionato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="166" />
+            <location filename="../../ui/pages/agenda.py" line="182" />
             <source>Start &amp;call</source>
             <translation>Avvia &amp;chiamata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="168" />
+            <location filename="../../ui/pages/agenda.py" line="184" />
             <source>Start the televisit or teleassistance call of the selected item</source>
             <translation>Avvia la chiamata di televisita o teleassistenza della voce selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="170" />
+            <location filename="../../ui/pages/agenda.py" line="186" />
             <source>Agenda message</source>
             <translation>Messaggio dell'agenda</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="192" />
+            <location filename="../../ui/pages/agenda.py" line="208" />
             <source>Loading the agenda</source>
             <translation>Caricamento dell'agenda</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="202" />
+            <location filename="../../ui/pages/agenda.py" line="218" />
             <source>Offline: showing the agenda saved at %1. It may not be up to date.</source>
             <translation>Non in linea: agenda salvata alle %1. Potrebbe non essere aggiornata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="213" />
+            <location filename="../../ui/pages/agenda.py" line="229" />
             <source>The agenda cannot be loaded and no saved copy is available (%1).</source>
             <translation>Impossibile caricare l'agenda e nessuna copia salvata disponibile (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="287" />
+            <location filename="../../ui/pages/agenda.py" line="303" />
             <source>Acknowledging the alert</source>
             <translation>Presa visione dell'allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="290" />
+            <location filename="../../ui/pages/agenda.py" line="306" />
             <source>The alert was not acknowledged (%1).</source>
             <translation>Presa visione non registrata (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="295" />
+            <location filename="../../ui/pages/agenda.py" line="311" />
             <source>Alert acknowledged.</source>
             <translation>Presa visione registrata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="307" />
+            <location filename="../../ui/pages/agenda.py" line="323" />
             <source>Call requested: the Calls area opens it.</source>
             <translation>Chiamata richiesta: l'area Chiamate la apre.</translation>
         </message>
@@ -142,167 +142,167 @@
     <context>
         <name>PatientPage</name>
         <message>
-            <location filename="../../ui/pages/patient.py" line="234" />
+            <location filename="../../ui/pages/patient.py" line="251" />
             <source>&amp;Find:</source>
             <translation>&amp;Cerca:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="236" />
+            <location filename="../../ui/pages/patient.py" line="253" />
             <source>Codice fiscale, STP/ENI code, TEAM number or name</source>
             <translation>Codice fiscale, codice STP/ENI, numero TEAM o nome</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="238" />
+            <location filename="../../ui/pages/patient.py" line="255" />
             <source>Patient search (Ctrl+F)</source>
             <translation>Ricerca paziente (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="239" />
+            <location filename="../../ui/pages/patient.py" line="256" />
             <source>Search</source>
             <translation>Cerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="240" />
+            <location filename="../../ui/pages/patient.py" line="257" />
             <source>Search patients</source>
             <translation>Cerca pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="241" />
+            <location filename="../../ui/pages/patient.py" line="258" />
             <source>Search message</source>
             <translation>Messaggio della ricerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="242" />
+            <location filename="../../ui/pages/patient.py" line="259" />
             <source>Patients found</source>
             <translation>Pazienti trovati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="243" />
+            <location filename="../../ui/pages/patient.py" line="260" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="244" />
+            <location filename="../../ui/pages/patient.py" line="261" />
             <source>Identity:</source>
             <translation>Identità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="245" />
+            <location filename="../../ui/pages/patient.py" line="262" />
             <source>Consents:</source>
             <translation>Consensi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="246" />
+            <location filename="../../ui/pages/patient.py" line="263" />
             <source>Care plans:</source>
             <translation>Piani di cura:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="247" />
+            <location filename="../../ui/pages/patient.py" line="264" />
             <source>Identity</source>
             <translation>Identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="248" />
+            <location filename="../../ui/pages/patient.py" line="265" />
             <source>Consents</source>
             <translation>Consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="249" />
+            <location filename="../../ui/pages/patient.py" line="266" />
             <source>Care plans</source>
             <translation>Piani di cura</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="250" />
+            <location filename="../../ui/pages/patient.py" line="267" />
             <source>Identity warnings</source>
             <translation>Avvisi sull'identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="251" />
+            <location filename="../../ui/pages/patient.py" line="268" />
             <source>Patient name</source>
             <translation>Nome del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="252" />
+            <location filename="../../ui/pages/patient.py" line="269" />
             <source>&amp;Devices</source>
             <translation>&amp;Dispositivi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="253" />
+            <location filename="../../ui/pages/patient.py" line="270" />
             <source>Devices in use</source>
             <translation>Dispositivi in uso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="254" />
+            <location filename="../../ui/pages/patient.py" line="271" />
             <source>&amp;Latest readings</source>
             <translation>&amp;Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="255" />
+            <location filename="../../ui/pages/patient.py" line="272" />
             <source>Latest readings</source>
             <translation>Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="256" />
+            <location filename="../../ui/pages/patient.py" line="273" />
             <source>Record &amp;consents</source>
             <translation>Registra &amp;consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="258" />
+            <location filename="../../ui/pages/patient.py" line="275" />
             <source>Record the consents the patient has just given</source>
             <translation>Registra i consensi appena espressi dal paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="260" />
+            <location filename="../../ui/pages/patient.py" line="277" />
             <source>Visit &amp;report...</source>
             <translation>&amp;Referto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="261" />
+            <location filename="../../ui/pages/patient.py" line="278" />
             <source>Write the televisit report</source>
             <translation>Scrivi il referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="262" />
+            <location filename="../../ui/pages/patient.py" line="279" />
             <source>Satisfaction &amp;questionnaire...</source>
             <translation>&amp;Questionario di soddisfazione...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="264" />
+            <location filename="../../ui/pages/patient.py" line="281" />
             <source>Fill the satisfaction questionnaire with the patient</source>
             <translation>Compila il questionario di soddisfazione con il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="266" />
+            <location filename="../../ui/pages/patient.py" line="283" />
             <source>Request t&amp;eleconsult...</source>
             <translation>Richiedi t&amp;eleconsulto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="267" />
+            <location filename="../../ui/pages/patient.py" line="284" />
             <source>Ask a specialist for a teleconsult</source>
             <translation>Chiedi un teleconsulto a uno specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="268" />
+            <location filename="../../ui/pages/patient.py" line="285" />
             <source>Point-of-care &amp;measurement...</source>
             <translation>&amp;Misurazione in farmacia...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="270" />
+            <location filename="../../ui/pages/patient.py" line="287" />
             <source>Pharmacy mode: measure the patient and send the readings</source>
             <translation>Modalità farmacia: misura il paziente e invia i valori</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="284" />
+            <location filename="../../ui/pages/patient.py" line="301" />
             <source>Searching patients</source>
             <translation>Ricerca dei pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="293" />
+            <location filename="../../ui/pages/patient.py" line="310" />
             <source>No patient found.</source>
             <translation>Nessun paziente trovato.</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../ui/pages/patient.py" line="295" />
+            <location filename="../../ui/pages/patient.py" line="312" />
             <source>%n patient(s) found.</source>
             <translation>
                 <numerusform>%n paziente trovato.</numerusform>
@@ -310,52 +310,52 @@
             </translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="324" />
+            <location filename="../../ui/pages/patient.py" line="341" />
             <source>Loading the patient</source>
             <translation>Caricamento del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="339" />
+            <location filename="../../ui/pages/patient.py" line="357" />
             <source>No patient open</source>
             <translation>Nessun paziente aperto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="353" />
+            <location filename="../../ui/pages/patient.py" line="371" />
             <source>Sex %1, born %2; %3</source>
             <translation>Sesso %1, nato/a il %2; %3</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="361" />
+            <location filename="../../ui/pages/patient.py" line="379" />
             <source>informed medical consent</source>
             <translation>consenso informato all'atto sanitario</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="362" />
+            <location filename="../../ui/pages/patient.py" line="380" />
             <source>consent to telemedicine</source>
             <translation>consenso alla telemedicina</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="364" />
+            <location filename="../../ui/pages/patient.py" line="382" />
             <source>yes</source>
             <translation>sì</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="364" />
+            <location filename="../../ui/pages/patient.py" line="382" />
             <source>MISSING</source>
             <translation>MANCANTE</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="368" />
+            <location filename="../../ui/pages/patient.py" line="386" />
             <source>A televisit needs both consents.</source>
             <translation>La televisita richiede entrambi i consensi.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="370" />
+            <location filename="../../ui/pages/patient.py" line="388" />
             <source>none</source>
             <translation>nessuno</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="410" />
+            <location filename="../../ui/pages/patient.py" line="428" />
             <source>Recording consents</source>
             <translation>Registrazione dei consensi</translation>
         </message>
@@ -363,102 +363,175 @@
     <context>
         <name>PointOfCareDialog</name>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="95" />
+            <location filename="../../ui/pages/pharmacy.py" line="101" />
             <source>not measured</source>
             <translation>non misurato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="106" />
+            <location filename="../../ui/pages/pharmacy.py" line="110" />
+            <source>&amp;Device:</source>
+            <translation>&amp;Dispositivo:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="113" />
+            <source>Bluetooth device</source>
+            <translation>Dispositivo Bluetooth</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="115" />
+            <source>S&amp;can</source>
+            <translation>&amp;Cerca</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="117" />
+            <source>Look for Bluetooth devices</source>
+            <translation>Cerca dispositivi Bluetooth</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="118" />
+            <source>Measure with &amp;device</source>
+            <translation>Misura con il &amp;dispositivo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="121" />
+            <source>Take the next measurement of the selected device and send it</source>
+            <translation>Acquisisci la prossima misurazione del dispositivo selezionato e inviala</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="130" />
             <source>Point-of-care status</source>
             <translation>Stato della misurazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="109" />
+            <location filename="../../ui/pages/pharmacy.py" line="133" />
             <source>&amp;Send measurements</source>
             <translation>&amp;Invia misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="111" />
+            <location filename="../../ui/pages/pharmacy.py" line="135" />
             <source>Send the measurements</source>
             <translation>Invia le misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="112" />
+            <location filename="../../ui/pages/pharmacy.py" line="136" />
             <source>Print &amp;receipt...</source>
             <translation>Stampa &amp;ricevuta...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="114" />
+            <location filename="../../ui/pages/pharmacy.py" line="138" />
             <source>Save or print the patient's receipt</source>
             <translation>Salva o stampa la ricevuta per il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="115" />
+            <location filename="../../ui/pages/pharmacy.py" line="139" />
             <source>Close</source>
             <translation>Chiudi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="116" />
+            <location filename="../../ui/pages/pharmacy.py" line="140" />
             <source>Close the point-of-care session</source>
             <translation>Chiudi la sessione di misurazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="121" />
+            <location filename="../../ui/pages/pharmacy.py" line="145" />
             <source>The patient gives informed consent and consent to telemonitoring</source>
             <translation>Il paziente esprime il consenso informato e il consenso al telemonitoraggio</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="124" />
+            <location filename="../../ui/pages/pharmacy.py" line="148" />
             <source>Point-of-care measurement</source>
             <translation>Misurazione in farmacia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="164" />
+            <location filename="../../ui/pages/pharmacy.py" line="187" />
+            <source>The device did not answer (%1).</source>
+            <translation>Il dispositivo non ha risposto (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="191" />
+            <source>Looking for devices...</source>
+            <translation>Ricerca dei dispositivi...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="194" />
+            <source>Looking for devices</source>
+            <translation>Ricerca dei dispositivi</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../ui/pages/pharmacy.py" line="204" />
+            <source>%n device(s) found.</source>
+            <translation>
+                <numerusform>%n dispositivo trovato.</numerusform>
+                <numerusform>%n dispositivi trovati.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="206" />
+            <source>No device found: switch it on, then scan again.</source>
+            <translation>Nessun dispositivo trovato: accendilo e cerca di nuovo.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="215" />
+            <source>Pair the device in the Devices area first.</source>
+            <translation>Associa prima il dispositivo nell'area Dispositivi.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="233" />
+            <source>Measure now: waiting for the device...</source>
+            <translation>Misura ora: in attesa del dispositivo...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="235" />
+            <source>Measuring with the device</source>
+            <translation>Misurazione con il dispositivo</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="266" />
             <source>Sending the measurements</source>
             <translation>Invio delle misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="172" />
+            <location filename="../../ui/pages/pharmacy.py" line="274" />
             <source>Measurements sent. Print the receipt for the patient.</source>
             <translation>Misurazioni inviate. Stampa la ricevuta per il paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="177" />
+            <location filename="../../ui/pages/pharmacy.py" line="279" />
             <source>The patient's consent is needed before measuring.</source>
             <translation>Serve il consenso del paziente prima di misurare.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="179" />
+            <location filename="../../ui/pages/pharmacy.py" line="281" />
             <source>%1 is outside the plausible range: check the value.</source>
             <translation>%1 è fuori dall'intervallo plausibile: controlla il valore.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="184" />
+            <location filename="../../ui/pages/pharmacy.py" line="286" />
             <source>Enter at least one measurement.</source>
             <translation>Inserisci almeno una misurazione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="186" />
+            <location filename="../../ui/pages/pharmacy.py" line="288" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="197" />
+            <location filename="../../ui/pages/pharmacy.py" line="302" />
             <source>Blood pressure</source>
             <translation>Pressione arteriosa</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="212" />
+            <location filename="../../ui/pages/pharmacy.py" line="317" />
             <source>Receipt saved.</source>
             <translation>Ricevuta salvata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="216" />
+            <location filename="../../ui/pages/pharmacy.py" line="321" />
             <source>Save the receipt</source>
             <translation>Salva la ricevuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="216" />
+            <location filename="../../ui/pages/pharmacy.py" line="321" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -534,143 +607,178 @@
     <context>
         <name>TeleconsultRequestDialog</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="86" />
+            <location filename="../../ui/pages/teleconsults.py" line="109" />
             <source>Routine</source>
             <translation>Ordinaria</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="87" />
+            <location filename="../../ui/pages/teleconsults.py" line="110" />
             <source>Urgent</source>
             <translation>Urgente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="92" />
-            <location filename="../../ui/pages/teleconsults.py" line="122" />
+            <location filename="../../ui/pages/teleconsults.py" line="115" />
+            <location filename="../../ui/pages/teleconsults.py" line="150" />
             <source>Share the latest readings</source>
             <translation>Condividi le ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="97" />
+            <location filename="../../ui/pages/teleconsults.py" line="120" />
             <source>&amp;Attach file...</source>
             <translation>&amp;Allega file...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="106" />
+            <location filename="../../ui/pages/teleconsults.py" line="122" />
+            <source>Attach &amp;trend snapshot (30 days)</source>
+            <translation>Allega &amp;grafico dell'andamento (30 giorni)</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="131" />
             <source>&amp;Send request</source>
             <translation>&amp;Invia richiesta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="107" />
+            <location filename="../../ui/pages/teleconsults.py" line="132" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="108" />
+            <location filename="../../ui/pages/teleconsults.py" line="133" />
             <source>&amp;Specialist:</source>
             <translation>&amp;Specialista:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="109" />
+            <location filename="../../ui/pages/teleconsults.py" line="134" />
             <source>&amp;Priority:</source>
             <translation>&amp;Priorità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="110" />
+            <location filename="../../ui/pages/teleconsults.py" line="135" />
             <source>&amp;Reason:</source>
             <translation>&amp;Motivo:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="111" />
+            <location filename="../../ui/pages/teleconsults.py" line="136" />
             <source>&amp;Question:</source>
             <translation>&amp;Quesito:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="113" />
+            <location filename="../../ui/pages/teleconsults.py" line="138" />
             <source>Shared files:</source>
             <translation>File condivisi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="118" />
+            <location filename="../../ui/pages/teleconsults.py" line="146" />
             <source>Specialist</source>
             <translation>Specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="119" />
+            <location filename="../../ui/pages/teleconsults.py" line="147" />
             <source>Priority</source>
             <translation>Priorità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="120" />
+            <location filename="../../ui/pages/teleconsults.py" line="148" />
             <source>Reason for the teleconsult</source>
             <translation>Motivo del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="121" />
+            <location filename="../../ui/pages/teleconsults.py" line="149" />
             <source>Question for the specialist</source>
             <translation>Quesito per lo specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="123" />
+            <location filename="../../ui/pages/teleconsults.py" line="151" />
             <source>Shared files</source>
             <translation>File condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="124" />
-            <source>Attach a file (image, PDF, trend snapshot)</source>
-            <translation>Allega un file (immagine, PDF, grafico dell'andamento)</translation>
+            <location filename="../../ui/pages/teleconsults.py" line="152" />
+            <source>Attach a file (image, PDF)</source>
+            <translation>Allega un file (immagine, PDF)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="125" />
+            <location filename="../../ui/pages/teleconsults.py" line="153" />
+            <source>Attach a picture of the last 30 days of readings</source>
+            <translation>Allega un'immagine delle misurazioni degli ultimi 30 giorni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="154" />
             <source>Send the teleconsult request</source>
             <translation>Invia la richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="126" />
+            <location filename="../../ui/pages/teleconsults.py" line="155" />
             <source>Request status</source>
             <translation>Stato della richiesta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="129" />
+            <location filename="../../ui/pages/teleconsults.py" line="158" />
             <source>Teleconsult request</source>
             <translation>Richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="142" />
+            <location filename="../../ui/pages/teleconsults.py" line="172" />
             <source>Attach a file</source>
             <translation>Allega un file</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="144" />
+            <location filename="../../ui/pages/teleconsults.py" line="174" />
             <source>Images and documents (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</source>
             <translation>Immagini e documenti (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="151" />
+            <location filename="../../ui/pages/teleconsults.py" line="181" />
             <source>The file cannot be read (%1).</source>
             <translation>Impossibile leggere il file (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="174" />
+            <location filename="../../ui/pages/teleconsults.py" line="191" />
+            <source>Preparing the trend snapshot...</source>
+            <translation>Preparazione del grafico dell'andamento...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="194" />
+            <source>Loading the readings</source>
+            <translation>Caricamento delle misurazioni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="201" />
+            <source>No readings in the last 30 days.</source>
+            <translation>Nessuna misurazione negli ultimi 30 giorni.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="204" />
+            <source>Trend of the last 30 days</source>
+            <translation>Andamento degli ultimi 30 giorni</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="208" />
+            <source>Trend snapshot attached.</source>
+            <translation>Grafico dell'andamento allegato.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="227" />
             <source>Sending...</source>
             <translation>Invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="176" />
+            <location filename="../../ui/pages/teleconsults.py" line="229" />
             <source>Sending the teleconsult request</source>
             <translation>Invio della richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="181" />
+            <location filename="../../ui/pages/teleconsults.py" line="234" />
             <source>Request sent.</source>
             <translation>Richiesta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="187" />
+            <location filename="../../ui/pages/teleconsults.py" line="240" />
             <source>Write the reason and a question, or share some data.</source>
             <translation>Scrivi il motivo e un quesito, o condividi dei dati.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="189" />
+            <location filename="../../ui/pages/teleconsults.py" line="242" />
             <source>The request was not sent (%1); try again.</source>
             <translation>La richiesta non è stata inviata (%1); riprova.</translation>
         </message>
@@ -678,202 +786,202 @@
     <context>
         <name>TeleconsultsPage</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="292" />
+            <location filename="../../ui/pages/teleconsults.py" line="353" />
             <source>&amp;Show:</source>
             <translation>&amp;Mostra:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="293" />
+            <location filename="../../ui/pages/teleconsults.py" line="354" />
             <source>Received</source>
             <translation>Ricevuti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="294" />
+            <location filename="../../ui/pages/teleconsults.py" line="355" />
             <source>Sent</source>
             <translation>Inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="295" />
+            <location filename="../../ui/pages/teleconsults.py" line="356" />
             <source>Received or sent teleconsults</source>
             <translation>Teleconsulti ricevuti o inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="296" />
+            <location filename="../../ui/pages/teleconsults.py" line="357" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="297" />
+            <location filename="../../ui/pages/teleconsults.py" line="358" />
             <source>Refresh the teleconsults</source>
             <translation>Aggiorna i teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <location filename="../../ui/pages/teleconsults.py" line="360" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <location filename="../../ui/pages/teleconsults.py" line="360" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <location filename="../../ui/pages/teleconsults.py" line="360" />
             <source>Reason</source>
             <translation>Motivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="299" />
+            <location filename="../../ui/pages/teleconsults.py" line="360" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="301" />
+            <location filename="../../ui/pages/teleconsults.py" line="362" />
             <source>Teleconsults</source>
             <translation>Teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="302" />
+            <location filename="../../ui/pages/teleconsults.py" line="363" />
             <source>Messages of the teleconsult</source>
             <translation>Messaggi del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="303" />
+            <location filename="../../ui/pages/teleconsults.py" line="364" />
             <source>Shared &amp;data (Enter saves a copy)</source>
             <translation>&amp;Dati condivisi (Invio ne salva una copia)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="304" />
+            <location filename="../../ui/pages/teleconsults.py" line="365" />
             <source>Shared data</source>
             <translation>Dati condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="305" />
+            <location filename="../../ui/pages/teleconsults.py" line="366" />
             <source>&amp;Reply:</source>
             <translation>&amp;Risposta:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="306" />
+            <location filename="../../ui/pages/teleconsults.py" line="367" />
             <source>Reply text</source>
             <translation>Testo della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="307" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>A&amp;ccept</source>
             <translation>A&amp;ccetta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="308" />
+            <location filename="../../ui/pages/teleconsults.py" line="369" />
             <source>Accept the teleconsult</source>
             <translation>Accetta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="309" />
+            <location filename="../../ui/pages/teleconsults.py" line="370" />
             <source>Re&amp;ject</source>
             <translation>Ri&amp;fiuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="310" />
+            <location filename="../../ui/pages/teleconsults.py" line="371" />
             <source>Reject the teleconsult</source>
             <translation>Rifiuta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="311" />
+            <location filename="../../ui/pages/teleconsults.py" line="372" />
             <source>Send re&amp;ply</source>
             <translation>Invia ris&amp;posta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="312" />
+            <location filename="../../ui/pages/teleconsults.py" line="373" />
             <source>Send the reply</source>
             <translation>Invia la risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="313" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>Co&amp;mplete</source>
             <translation>Co&amp;ncludi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="314" />
+            <location filename="../../ui/pages/teleconsults.py" line="375" />
             <source>Mark the teleconsult as completed</source>
             <translation>Segna il teleconsulto come concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="315" />
+            <location filename="../../ui/pages/teleconsults.py" line="376" />
             <source>Open &amp;patient</source>
             <translation>Apri &amp;paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="316" />
+            <location filename="../../ui/pages/teleconsults.py" line="377" />
             <source>Open the patient of the teleconsult</source>
             <translation>Apri il paziente del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="317" />
+            <location filename="../../ui/pages/teleconsults.py" line="378" />
             <source>Teleconsult message</source>
             <translation>Messaggio del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="334" />
+            <location filename="../../ui/pages/teleconsults.py" line="395" />
             <source>Loading teleconsults</source>
             <translation>Caricamento dei teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="337" />
+            <location filename="../../ui/pages/teleconsults.py" line="398" />
             <source>The teleconsults cannot be loaded (%1).</source>
             <translation>Impossibile caricare i teleconsulti (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="388" />
+            <location filename="../../ui/pages/teleconsults.py" line="447" />
             <source>No teleconsult selected.</source>
             <translation>Nessun teleconsulto selezionato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="433" />
+            <location filename="../../ui/pages/teleconsults.py" line="492" />
             <source>Updating the teleconsult</source>
             <translation>Aggiornamento del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="434" />
+            <location filename="../../ui/pages/teleconsults.py" line="493" />
             <source>Status updated.</source>
             <translation>Stato aggiornato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="446" />
+            <location filename="../../ui/pages/teleconsults.py" line="505" />
             <source>Sending the reply</source>
             <translation>Invio della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="453" />
+            <location filename="../../ui/pages/teleconsults.py" line="512" />
             <source>Reply sent.</source>
             <translation>Risposta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="464" />
+            <location filename="../../ui/pages/teleconsults.py" line="523" />
             <source>Someone else changed this teleconsult; it has been reloaded.</source>
             <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="467" />
+            <location filename="../../ui/pages/teleconsults.py" line="526" />
             <source>Write a reply first.</source>
             <translation>Scrivi prima una risposta.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="469" />
+            <location filename="../../ui/pages/teleconsults.py" line="528" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="480" />
+            <location filename="../../ui/pages/teleconsults.py" line="539" />
             <source>Save a copy</source>
             <translation>Salva una copia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="494" />
+            <location filename="../../ui/pages/teleconsults.py" line="553" />
             <source>Downloading the shared file</source>
             <translation>Scaricamento del file condiviso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="495" />
+            <location filename="../../ui/pages/teleconsults.py" line="554" />
             <source>Saved.</source>
             <translation>Salvato.</translation>
         </message>
@@ -881,218 +989,218 @@
     <context>
         <name>VisitReportEditor</name>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="206" />
+            <location filename="../../ui/visit_report_editor.py" line="192" />
             <source>Televisit report</source>
             <translation>Referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="207" />
+            <location filename="../../ui/visit_report_editor.py" line="193" />
             <source>Referto di Televisita (LOINC 75496-0)</source>
             <translation>Referto di Televisita (LOINC 75496-0)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="208" />
+            <location filename="../../ui/visit_report_editor.py" line="194" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="209" />
+            <location filename="../../ui/visit_report_editor.py" line="195" />
             <source>&amp;Service:</source>
             <translation>&amp;Prestazione:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="210" />
+            <location filename="../../ui/visit_report_editor.py" line="196" />
             <source>S&amp;tart:</source>
             <translation>&amp;Inizio:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="211" />
+            <location filename="../../ui/visit_report_editor.py" line="197" />
             <source>&amp;End:</source>
             <translation>&amp;Fine:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="213" />
+            <location filename="../../ui/visit_report_editor.py" line="199" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="214" />
+            <location filename="../../ui/visit_report_editor.py" line="200" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="215" />
+            <location filename="../../ui/visit_report_editor.py" line="201" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="220" />
+            <location filename="../../ui/visit_report_editor.py" line="206" />
             <source>&amp;Reason for the visit</source>
             <translation>&amp;Motivo della televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="221" />
+            <location filename="../../ui/visit_report_editor.py" line="207" />
             <source>&amp;History</source>
             <translation>&amp;Anamnesi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="222" />
+            <location filename="../../ui/visit_report_editor.py" line="208" />
             <source>E&amp;xamination and measured parameters</source>
             <translation>&amp;Esame obiettivo e parametri rilevati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="223" />
+            <location filename="../../ui/visit_report_editor.py" line="209" />
             <source>&amp;Conclusions</source>
             <translation>&amp;Conclusioni</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="224" />
+            <location filename="../../ui/visit_report_editor.py" line="210" />
             <source>Recommended te&amp;sts</source>
             <translation>Accertamenti &amp;consigliati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="225" />
+            <location filename="../../ui/visit_report_editor.py" line="211" />
             <source>Thera&amp;py</source>
             <translation>&amp;Terapia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="230" />
+            <location filename="../../ui/visit_report_editor.py" line="216" />
             <source>Include the latest readings in the report</source>
             <translation>Includi le ultime misurazioni nel referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="232" />
+            <location filename="../../ui/visit_report_editor.py" line="218" />
             <source>Service delivered</source>
             <translation>Prestazione erogata</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="233" />
+            <location filename="../../ui/visit_report_editor.py" line="219" />
             <source>Start of the visit</source>
             <translation>Inizio della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="234" />
+            <location filename="../../ui/visit_report_editor.py" line="220" />
             <source>End of the visit</source>
             <translation>Fine della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="235" />
+            <location filename="../../ui/visit_report_editor.py" line="221" />
             <source>Remote delivery statement</source>
             <translation>Dichiarazione di erogazione a distanza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="236" />
+            <location filename="../../ui/visit_report_editor.py" line="222" />
             <source>Report status</source>
             <translation>Stato del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="237" />
+            <location filename="../../ui/visit_report_editor.py" line="223" />
             <source>Pre&amp;view PDF</source>
             <translation>Ante&amp;prima PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="238" />
+            <location filename="../../ui/visit_report_editor.py" line="224" />
             <source>Preview the report as PDF</source>
             <translation>Anteprima del referto in PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="239" />
+            <location filename="../../ui/visit_report_editor.py" line="225" />
             <source>Pr&amp;int...</source>
             <translation>&amp;Stampa...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="240" />
+            <location filename="../../ui/visit_report_editor.py" line="226" />
             <source>Print the report</source>
             <translation>Stampa il referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="241" />
+            <location filename="../../ui/visit_report_editor.py" line="227" />
             <source>Si&amp;gn and send</source>
             <translation>&amp;Firma e invia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="242" />
+            <location filename="../../ui/visit_report_editor.py" line="228" />
             <source>Sign the report and send it to the record</source>
             <translation>Firma il referto e invialo al fascicolo</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="243" />
+            <location filename="../../ui/visit_report_editor.py" line="229" />
             <source>Close</source>
             <translation>Chiudi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="244" />
+            <location filename="../../ui/visit_report_editor.py" line="230" />
             <source>Close the editor (the draft is kept)</source>
             <translation>Chiudi l'editor (la bozza resta salvata)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="316" />
+            <location filename="../../ui/visit_report_editor.py" line="302" />
             <source>Opening the draft</source>
             <translation>Apertura della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="326" />
+            <location filename="../../ui/visit_report_editor.py" line="312" />
             <source>Draft restored.</source>
             <translation>Bozza ripristinata.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="339" />
+            <location filename="../../ui/visit_report_editor.py" line="325" />
             <source>Saving the draft</source>
             <translation>Salvataggio della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="342" />
+            <location filename="../../ui/visit_report_editor.py" line="328" />
             <source>The draft could not be saved (%1).</source>
             <translation>Impossibile salvare la bozza (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="348" />
+            <location filename="../../ui/visit_report_editor.py" line="334" />
             <source>Draft saved at %1.</source>
             <translation>Bozza salvata alle %1.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="364" />
+            <location filename="../../ui/visit_report_editor.py" line="350" />
             <source>Write the reason for the visit.</source>
             <translation>Scrivi il motivo della visita.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="365" />
+            <location filename="../../ui/visit_report_editor.py" line="351" />
             <source>Write the conclusions.</source>
             <translation>Scrivi le conclusioni.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="366" />
+            <location filename="../../ui/visit_report_editor.py" line="352" />
             <source>The visit ends before it starts.</source>
             <translation>La visita termina prima di iniziare.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="375" />
-            <location filename="../../ui/visit_report_editor.py" line="378" />
+            <location filename="../../ui/visit_report_editor.py" line="361" />
+            <location filename="../../ui/visit_report_editor.py" line="364" />
             <source>Report preview</source>
             <translation>Anteprima del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="410" />
+            <location filename="../../ui/visit_report_editor.py" line="396" />
             <source>The printer cannot be opened.</source>
             <translation>Impossibile aprire la stampante.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="446" />
+            <location filename="../../ui/visit_report_editor.py" line="432" />
             <source>Signing and sending...</source>
             <translation>Firma e invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="448" />
+            <location filename="../../ui/visit_report_editor.py" line="434" />
             <source>Sending the report</source>
             <translation>Invio del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="456" />
+            <location filename="../../ui/visit_report_editor.py" line="442" />
             <source>Report signed and sent to the patient's record.</source>
             <translation>Referto firmato e inviato al fascicolo del paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="462" />
+            <location filename="../../ui/visit_report_editor.py" line="448" />
             <source>The report was not sent (%1); the draft is kept, try again.</source>
             <translation>Il referto non è stato inviato (%1); la bozza è conservata, riprova.</translation>
         </message>
@@ -1100,218 +1208,218 @@
     <context>
         <name>Workflows</name>
         <message>
-            <location filename="../../ui/clinical.py" line="100" />
+            <location filename="../../ui/clinical.py" line="135" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="101" />
+            <location filename="../../ui/clinical.py" line="136" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="102" />
+            <location filename="../../ui/clinical.py" line="137" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="103" />
+            <location filename="../../ui/clinical.py" line="138" />
             <source>Telemonitoring</source>
             <translation>Telemonitoraggio</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="104" />
+            <location filename="../../ui/clinical.py" line="139" />
             <source>Alert</source>
             <translation>Allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="110" />
+            <location filename="../../ui/clinical.py" line="145" />
             <source>Booked</source>
             <translation>Prenotato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="111" />
+            <location filename="../../ui/clinical.py" line="146" />
             <source>Arrived</source>
             <translation>Presente</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="112" />
+            <location filename="../../ui/clinical.py" line="147" />
             <source>Done</source>
             <translation>Svolto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="113" />
+            <location filename="../../ui/clinical.py" line="148" />
             <source>Pending</source>
             <translation>In attesa</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="114" />
+            <location filename="../../ui/clinical.py" line="149" />
             <source>Proposed</source>
             <translation>Proposto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="115" />
+            <location filename="../../ui/clinical.py" line="150" />
             <source>Active</source>
             <translation>Attivo</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="116" />
+            <location filename="../../ui/clinical.py" line="151" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="117" />
+            <location filename="../../ui/clinical.py" line="152" />
             <source>Accepted</source>
             <translation>Accettato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="118" />
+            <location filename="../../ui/clinical.py" line="153" />
             <source>In progress</source>
             <translation>In corso</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="119" />
+            <location filename="../../ui/clinical.py" line="154" />
             <source>Completed</source>
             <translation>Concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="120" />
+            <location filename="../../ui/clinical.py" line="155" />
             <source>Rejected</source>
             <translation>Rifiutato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="121" />
+            <location filename="../../ui/clinical.py" line="156" />
             <source>Cancelled</source>
             <translation>Annullato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="128" />
+            <location filename="../../ui/clinical.py" line="163" />
             <source>The codice fiscale on record is not valid (wrong check letter).</source>
             <translation>Il codice fiscale registrato non è valido (carattere di controllo errato).</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="131" />
+            <location filename="../../ui/clinical.py" line="166" />
             <source>The codice fiscale does not match the recorded sex: check identity.</source>
             <translation>Il codice fiscale non corrisponde al sesso registrato: verificare l'identità.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="134" />
+            <location filename="../../ui/clinical.py" line="169" />
             <source>The codice fiscale does not match the recorded birth date: check identity.</source>
             <translation>Il codice fiscale non corrisponde alla data di nascita registrata: verificare l'identità.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="138" />
+            <location filename="../../ui/clinical.py" line="173" />
             <source>Omocodia variant of the codice fiscale: another person may share the base code.</source>
             <translation>Codice fiscale in omocodia: un'altra persona può avere lo stesso codice di base.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="148" />
+            <location filename="../../ui/clinical.py" line="183" />
             <source>A codice fiscale has 16 characters.</source>
             <translation>Il codice fiscale ha 16 caratteri.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="151" />
+            <location filename="../../ui/clinical.py" line="186" />
             <source>Invalid codice fiscale: characters in unexpected positions.</source>
             <translation>Codice fiscale non valido: caratteri in posizioni inattese.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="154" />
+            <location filename="../../ui/clinical.py" line="189" />
             <source>Invalid codice fiscale: wrong check letter. Check for typing errors.</source>
             <translation>Codice fiscale non valido: carattere di controllo errato. Verificare errori di battitura.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="157" />
+            <location filename="../../ui/clinical.py" line="192" />
             <source>Invalid codice fiscale: impossible birth day.</source>
             <translation>Codice fiscale non valido: giorno di nascita impossibile.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="160" />
+            <location filename="../../ui/clinical.py" line="195" />
             <source>Invalid codice fiscale: impossible birth date.</source>
             <translation>Codice fiscale non valido: data di nascita impossibile.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="163" />
+            <location filename="../../ui/clinical.py" line="198" />
             <source>Invalid codice fiscale.</source>
             <translation>Codice fiscale non valido.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="51" />
+            <location filename="../../ui/pages/agenda.py" line="52" />
             <source>General practitioner (Bianchi)</source>
             <translation>Medico di medicina generale (Bianchi)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="52" />
+            <location filename="../../ui/pages/agenda.py" line="53" />
             <source>Community nurse (Colombo)</source>
             <translation>Infermiere di famiglia e comunità (Colombo)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="53" />
+            <location filename="../../ui/pages/agenda.py" line="54" />
             <source>Pharmacist (Ferrari)</source>
             <translation>Farmacista (Ferrari)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="54" />
+            <location filename="../../ui/pages/agenda.py" line="55" />
             <source>Cardiologist (Romano)</source>
             <translation>Cardiologo (Romano)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="51" />
+            <location filename="../../ui/pages/patient.py" line="52" />
             <source>Type a codice fiscale, an STP/ENI code, a TEAM number or a name.</source>
             <translation>Digita un codice fiscale, un codice STP/ENI, un numero TEAM o un nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="54" />
+            <location filename="../../ui/pages/patient.py" line="55" />
             <source>An STP or ENI code is the prefix followed by 13 digits.</source>
             <translation>Un codice STP o ENI è il prefisso seguito da 13 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="57" />
+            <location filename="../../ui/pages/patient.py" line="58" />
             <source>A TEAM card number has 20 digits.</source>
             <translation>Il numero della tessera TEAM ha 20 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="60" />
+            <location filename="../../ui/pages/patient.py" line="61" />
             <source>Type at least two letters of the name.</source>
             <translation>Digita almeno due lettere del nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="64" />
+            <location filename="../../ui/pages/patient.py" line="65" />
             <source>The operation failed (%1); check the connection.</source>
             <translation>Operazione non riuscita (%1); verificare la connessione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="72" />
+            <location filename="../../ui/pages/patient.py" line="73" />
             <source>Codice fiscale</source>
             <translation>Codice fiscale</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="75" />
+            <location filename="../../ui/pages/patient.py" line="76" />
             <source>STP code</source>
             <translation>Codice STP</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="76" />
+            <location filename="../../ui/pages/patient.py" line="77" />
             <source>ENI code</source>
             <translation>Codice ENI</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="77" />
+            <location filename="../../ui/pages/patient.py" line="78" />
             <source>TEAM card</source>
             <translation>Tessera TEAM</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="78" />
-            <location filename="../../ui/pages/patient.py" line="80" />
+            <location filename="../../ui/pages/patient.py" line="79" />
+            <location filename="../../ui/pages/patient.py" line="81" />
             <source>Identifier</source>
             <translation>Identificativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="86" />
+            <location filename="../../ui/pages/patient.py" line="87" />
             <source>M</source>
             <translation>M</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="87" />
+            <location filename="../../ui/pages/patient.py" line="88" />
             <source>F</source>
             <translation>F</translation>
         </message>

@@ -311,6 +311,11 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
     request.add_attachment(
         SharedAttachment(AttachmentKind.DOCUMENT, "ecg.txt", "text/plain", b"ritmo sinusale")
     )
+    request.add_trend.click()
+    qtbot.waitUntil(lambda: request.files.count() == 2, timeout=15_000)
+    trend = request.attachments[1]
+    assert trend.kind is AttachmentKind.TREND_SNAPSHOT and trend.data.startswith(b"\x89PNG")
+    assert len(trend.data) > 5_000
     shot(request, tmp_path / "teleconsult_request.png")
     with qtbot.waitSignal(request.accepted, timeout=15_000):
         request.send_button.click()
@@ -333,7 +338,7 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
         timeout=15_000,
     )
     assert "Valuteresti un aumento del diuretico?" in consults.thread_view.toPlainText()
-    assert consults.files.count() >= 2  # the file and the shared readings
+    assert consults.files.count() >= 3  # the file, the trend picture, the shared readings
     target = tmp_path / "ecg-copy.txt"
     consults.save_attachment(
         next(
@@ -345,6 +350,14 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
     )
     qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
     assert target.read_bytes() == b"ritmo sinusale"
+    picture = next(
+        consults.files.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(consults.files.count())
+        if consults.files.item(i).data(Qt.ItemDataRole.UserRole)[1] == "image/png"
+    )
+    consults.save_attachment(picture[2], tmp_path / "trend.png")
+    qtbot.waitUntil(lambda: (tmp_path / "trend.png").exists(), timeout=10_000)
+    assert (tmp_path / "trend.png").read_bytes() == trend.data
     assert not consults.complete_button.isEnabled()
     consults.accept_button.click()
     qtbot.waitUntil(

@@ -6,7 +6,7 @@ import mimetypes
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QIODevice, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.telemonitoring import Parameter, Reading
 from app.domain.workflows import (
     AttachmentKind,
     PatientHeader,
@@ -38,11 +39,13 @@ from app.domain.workflows import (
     WorkflowError,
 )
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
+from app.services.telemonitoring import Series
 from app.session.events import SessionDidChange, SessionState
 from ui.clinical import BusyRunner, clinical_services, open_patient, status_label
 from ui.context import UiContext
 from ui.pages.agenda import local_time, role_label
 from ui.pages.base import Page
+from ui.trend_view import TrendView
 
 _IMAGE_TYPES = ("image/png", "image/jpeg")
 
@@ -52,6 +55,25 @@ def attachment_from_file(path: Path) -> SharedAttachment:
     ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     kind = AttachmentKind.IMAGE if ctype in _IMAGE_TYPES else AttachmentKind.DOCUMENT
     return SharedAttachment(kind, path.name, ctype, path.read_bytes())
+
+
+def trend_png(history: dict[Parameter, list[Reading]], *, width: int = 1000) -> bytes:
+    """The readings drawn by the trend view (offscreen), as PNG bytes."""
+    view = TrendView()
+    view.resize(width, 180 * len(history) + 80)
+    view.set_parameters(list(history), None)
+    for parameter, readings in history.items():
+        series = Series(parameter)
+        for r in readings:
+            series.add(r)
+        view.set_series(series)
+    view.show_last(None)
+    image = view.render_image()
+    view.deleteLater()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes; runtime wants str
+    return bytes(buffer.data().data())
 
 
 class TeleconsultRequestDialog(QDialog):
@@ -97,6 +119,8 @@ class TeleconsultRequestDialog(QDialog):
         self.files.setObjectName("teleconsultFiles")
         self.add_file = QPushButton(self.tr("&Attach file..."), self)
         self.add_file.setObjectName("attachFile")
+        self.add_trend = QPushButton(self.tr("Attach &trend snapshot (30 days)"), self)
+        self.add_trend.setObjectName("attachTrend")
         self.status = QLabel(self)
         self.status.setObjectName("teleconsultRequestStatus")
         self.status.setWordWrap(True)
@@ -112,7 +136,10 @@ class TeleconsultRequestDialog(QDialog):
         form.addRow(self.tr("&Question:"), self.text)
         form.addRow("", self.share_readings)
         form.addRow(self.tr("Shared files:"), self.files)
-        form.addRow("", self.add_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.add_file)
+        file_row.addWidget(self.add_trend)
+        form.addRow("", file_row)
         form.addRow(self.status)
         form.addRow(self.buttons)
         for w, name in (
@@ -122,13 +149,15 @@ class TeleconsultRequestDialog(QDialog):
             (self.text, self.tr("Question for the specialist")),
             (self.share_readings, self.tr("Share the latest readings")),
             (self.files, self.tr("Shared files")),
-            (self.add_file, self.tr("Attach a file (image, PDF, trend snapshot)")),
+            (self.add_file, self.tr("Attach a file (image, PDF)")),
+            (self.add_trend, self.tr("Attach a picture of the last 30 days of readings")),
             (self.send_button, self.tr("Send the teleconsult request")),
             (self.status, self.tr("Request status")),
         ):
             w.setAccessibleName(name)
         self.setWindowTitle(self.tr("Teleconsult request"))
         self.add_file.clicked.connect(self._ask_file)
+        self.add_trend.clicked.connect(self.attach_trend)
         self.buttons.accepted.connect(self.send)
         self.buttons.rejected.connect(self.reject)
         self.resize(560, 520)
@@ -153,7 +182,30 @@ class TeleconsultRequestDialog(QDialog):
                 )
 
     def _update(self) -> None:
-        self.send_button.setEnabled(self.runner.pending == 0)
+        idle = self.runner.pending == 0
+        self.send_button.setEnabled(idle)
+        self.add_trend.setEnabled(idle)
+
+    def attach_trend(self) -> None:
+        """Render the last 30 days of readings as a PNG and share it."""
+        self.status.setText(self.tr("Preparing the trend snapshot..."))
+        self.runner.run(
+            self.services.patients.history(self.header.patient.patient_id, days=30),
+            name=self.tr("Loading the readings"),
+            on_success=self._render_trend,
+            on_error=self._failed,
+        )
+
+    def _render_trend(self, history: dict[Parameter, list[Reading]]) -> None:
+        if not history:
+            self.status.setText(self.tr("No readings in the last 30 days."))
+            return
+        png = trend_png(history)
+        title = self.tr("Trend of the last 30 days") + ".png"
+        self.add_attachment(
+            SharedAttachment(AttachmentKind.TREND_SNAPSHOT, title, "image/png", png)
+        )
+        self.status.setText(self.tr("Trend snapshot attached."))
 
     def send(self) -> None:
         obs_ids = (
