@@ -77,6 +77,8 @@ class VisitReportEditor(QDialog):
         header: PatientHeader,
         *,
         started_at_utc: datetime | None = None,
+        ended_at_utc: datetime | None = None,
+        encounter_ref: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -89,7 +91,8 @@ class VisitReportEditor(QDialog):
         self.last_pdf: bytes | None = None
         self.practitioner_name = services.practitioner_ref
         self._loading = True
-        now = datetime.now(UTC).replace(microsecond=0)
+        self.encounter_ref = encounter_ref
+        now = (ended_at_utc or datetime.now(UTC)).replace(microsecond=0)
         start = started_at_utc or now - timedelta(minutes=20)
         self.report_id = str(uuid.uuid4())
 
@@ -259,6 +262,7 @@ class VisitReportEditor(QDialog):
             started_at_utc=_dt(self.start_edit.dateTime()),
             ended_at_utc=_dt(self.end_edit.dateTime()),
             service=self.current_service(),
+            encounter_ref=self.encounter_ref,
             measurements=measurements,
             reason=self.editors["reason"].toPlainText(),
             history=self.editors["history"].toPlainText(),
@@ -271,6 +275,7 @@ class VisitReportEditor(QDialog):
     def _fill(self, report: VisitReport) -> None:
         self._loading = True
         self.report_id = report.report_id
+        self.encounter_ref = self.encounter_ref or report.encounter_ref
         for key, edit in self.editors.items():
             edit.setPlainText(getattr(report, key))
         self.start_edit.setDateTime(_qdt(report.started_at_utc))

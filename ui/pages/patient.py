@@ -7,6 +7,8 @@ consents, writes the visit report, runs the satisfaction questionnaire or asks a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -30,6 +32,7 @@ from app.domain.workflows import (
     PatientHeader,
     PatientMatch,
 )
+from app.services.calls import CallDidEnd
 from app.services.clinical import ClinicalServices
 from app.session.events import SessionDidChange, SessionState
 from ui.clinical import (
@@ -228,8 +231,24 @@ class PatientPage(Page):
         self.poc_button.clicked.connect(self.open_point_of_care)
         self._shortcuts = [QShortcut(QKeySequence("Ctrl+F"), self, self.search_edit.setFocus)]
         ctx.bridge.on(SessionDidChange, self._on_session)
+        ctx.bridge.on(CallDidEnd, self._on_call_end)
+        #: The last finished call with the open patient: (patient id, Encounter ref, start, end).
+        self.last_call: tuple[str, str, datetime, datetime] | None = None
         self.retranslate()
         self._update_actions()
+
+    def _on_call_end(self, event: CallDidEnd) -> None:
+        """A call ended while this patient was open: the report refers to its Encounter."""
+        if self.header is None or event.encounter_id is None:
+            return
+        end = datetime.now(UTC).replace(microsecond=0)
+        start = end - timedelta(seconds=max(event.summary.connected_s, 60.0))
+        self.last_call = (
+            self.header.patient.patient_id,
+            f"Encounter/{event.encounter_id}",
+            start,
+            end,
+        )
 
     def _on_session(self, event: SessionDidChange) -> None:
         """Another clinician, or nobody: the previous patient must not stay on screen."""
@@ -435,7 +454,19 @@ class PatientPage(Page):
             return None
         from ui.visit_report_editor import VisitReportEditor
 
-        editor = VisitReportEditor(self.ctx, self.services, self.header, parent=self)
+        call = self.last_call
+        if call is not None and call[0] == self.header.patient.patient_id:
+            editor = VisitReportEditor(
+                self.ctx,
+                self.services,
+                self.header,
+                started_at_utc=call[2],
+                ended_at_utc=call[3],
+                encounter_ref=call[1],
+                parent=self,
+            )
+        else:
+            editor = VisitReportEditor(self.ctx, self.services, self.header, parent=self)
         editor.show()
         return editor
 
