@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -90,6 +91,12 @@ class Backends:
     scanner: type[BaseBleakScanner] | None = None
     client: type[BaseBleakClient] | None = None
     transport: str = "ble"
+
+    @property
+    def uses_bluez(self) -> bool:
+        """True when bleak runs its BlueZ backend (platform default on Linux): pairing then
+        needs our own ``org.bluez.Agent1`` (``devices.bluez_agent``)."""
+        return self.client is None and sys.platform.startswith("linux")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +173,17 @@ class GattLink:
     """
 
     def __init__(
-        self, client: BleakClient, advertisement: Advertisement, policy: ConnectPolicy
+        self,
+        client: BleakClient,
+        advertisement: Advertisement,
+        policy: ConnectPolicy,
+        *,
+        bluez: bool = False,
     ) -> None:
         self._client = client
         self.advertisement = advertisement
         self._policy = policy
+        self._bluez = bluez
         self.bonded = False
 
     @property
@@ -235,9 +248,16 @@ class GattLink:
         """Pair (or re-encrypt with an existing bond). Raises :class:`PairingFailed`,
         :class:`BondLost` (keys rejected: remove the pairing and pair again) or
         :class:`ConnectionLost`."""
-        await self._guard(
-            "pair", self._client.pair(prompter=prompter), self._policy.pairing_timeout_s
-        )
+        if self._bluez:
+            from devices.bluez_agent import bluez_agent
+
+            names = {self.address.upper(): self.advertisement.label}
+            async with bluez_agent(prompter, names=names):
+                await self._guard("pair", self._client.pair(), self._policy.pairing_timeout_s)
+        else:
+            await self._guard(
+                "pair", self._client.pair(prompter=prompter), self._policy.pairing_timeout_s
+            )
         self.bonded = True
 
     async def unpair(self) -> None:
@@ -376,7 +396,7 @@ class BleTransport:
             started = time.monotonic()
             try:
                 await asyncio.wait_for(client.connect(), self.policy.connect_timeout_s * 2)
-                return GattLink(client, advertisement, self.policy)
+                return GattLink(client, advertisement, self.policy, bluez=self.backends.uses_bluez)
             except Exception as exc:
                 last = translate_error(exc, doing="connect")
                 _log.info(
