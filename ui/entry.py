@@ -111,6 +111,8 @@ def _launch(args: argparse.Namespace) -> GuiSession:
         bridge=bridge,
         session=workstation.session,
         auto_lock_s=lambda: workstation.settings.auto_lock_s,
+        # Outside demo mode nobody sees anything before logging in.
+        start_locked=not settings.demo,
     )
     cleanups.append(shell_lock.dispose)
     AuditBanner(window, bridge)

@@ -43,6 +43,7 @@ from app.session.manager import SessionManager
 from app.session.offline import Identity
 from app.session.oidc import BrowserOpener, open_system_browser
 from ui.bridge import Bridge
+from ui.login_dialog import PinSetupDialog
 
 WARNING_S = 30
 _INPUT_EVENTS = {
@@ -112,6 +113,12 @@ class LockScreen(QWidget):
         self.pin.returnPressed.connect(self._submit)
         self.login_button.clicked.connect(self.online_login_requested)
         self._locked_by = ""
+        self._sign_in = False
+        self.retranslate()
+
+    def set_sign_in(self, sign_in: bool) -> None:
+        """Nobody is logged in: the screen invites a login rather than an unlock."""
+        self._sign_in = sign_in
         self.retranslate()
 
     def set_users(self, users: list[Identity], current: str | None) -> None:
@@ -143,7 +150,9 @@ class LockScreen(QWidget):
         self.unlock_requested.emit(str(subject), pin)
 
     def retranslate(self) -> None:
-        if self._locked_by:
+        if self._sign_in:
+            self.title.setText(self.tr("Log in to the telemedicine workstation"))
+        elif self._locked_by:
             self.title.setText(self.tr("Workstation locked by %1").replace("%1", self._locked_by))
         else:
             self.title.setText(self.tr("Workstation locked"))
@@ -180,6 +189,7 @@ class ShellLock(QObject):
         warning_s: int = WARNING_S,
         timer_interval_ms: int = 1000,
         opener: BrowserOpener = open_system_browser,
+        start_locked: bool = False,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -211,6 +221,9 @@ class ShellLock(QObject):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         bridge.on(SessionDidChange, self._on_session)
+        self.pin_dialog: PinSetupDialog | None = None
+        if start_locked:
+            self.lock()
 
     # -- public ---------------------------------------------------------------------------------
     @property
@@ -223,6 +236,10 @@ class ShellLock(QObject):
         self._last_input = clock()
         if not timer:
             self._timer.stop()
+
+    def use_opener(self, opener: BrowserOpener) -> None:
+        """Replace the system browser (tests, kiosk set-ups with an embedded browser)."""
+        self._opener = opener
 
     def add_call_guard(self, guard: CallGuard) -> None:
         self._guards.append(guard)
@@ -293,6 +310,8 @@ class ShellLock(QObject):
         current = session.identity.subject if session.identity else None
         if session.identity is not None:
             screen.set_locked_by(session.identity.display_name or session.identity.subject)
+        else:
+            screen.set_sign_in(True)
 
         def show(users: list[Identity]) -> None:
             if self.lock_screen is screen:
@@ -345,12 +364,25 @@ class ShellLock(QObject):
             screen.set_busy(False)
             screen.show_message(self.tr("Login failed: %1").replace("%1", str(error)))
 
+        def logged_in(identity: Identity) -> None:
+            self._restore()
+            self._bridge.submit(
+                session.offline.is_enrolled(identity.subject),
+                name=self.tr("Login"),
+                on_success=lambda enrolled: None if enrolled else self._ask_pin(session),
+            )
+
         self._bridge.submit(
             session.login(self._opener),
             name=self.tr("Login"),
-            on_success=lambda _: self._restore(),
+            on_success=logged_in,
             on_error=failed,
         )
+
+    def _ask_pin(self, session: SessionManager) -> None:
+        dialog = PinSetupDialog(bridge=self._bridge, session=session, parent=self._window)
+        self.pin_dialog = dialog
+        dialog.open()
 
     def _restore(self) -> None:
         if self._held is None:
@@ -372,7 +404,7 @@ class ShellLock(QObject):
         self.locked_changed.emit(False)
 
     def _on_session(self, event: SessionDidChange) -> None:
-        if event.state is SessionState.LOCKED and not self.locked:
+        if event.state in (SessionState.LOCKED, SessionState.SIGNED_OUT) and not self.locked:
             self.lock()
 
     def _set_warning(self, seconds_left: int) -> None:

@@ -88,7 +88,7 @@ class LoopbackReceiver:
             async with asyncio.timeout(self._read_timeout_s):
                 head = await reader.readuntil(b"\r\n\r\n")
         except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            writer.close()
+            await self._close(writer)
             return
         status, body = self._route(head[:_MAX_HEAD_BYTES])
         reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
@@ -101,7 +101,13 @@ class LoopbackReceiver:
         with contextlib.suppress(ConnectionError, TimeoutError):
             async with asyncio.timeout(self._read_timeout_s):
                 await writer.drain()
+        await self._close(writer)
+
+    async def _close(self, writer: asyncio.StreamWriter) -> None:
         writer.close()
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            async with asyncio.timeout(self._read_timeout_s):
+                await writer.wait_closed()
 
     def _route(self, head: bytes) -> tuple[int, bytes]:
         try:

@@ -55,7 +55,7 @@ class SecretStore:
     def _call(self, fn: object, name: str, *value: str) -> str | None:
         try:
             result = fn(self.service, name, *value)  # type: ignore[operator]
-        except keyring.errors.KeyringError as exc:
+        except Exception as exc:  # backends raise their own types (D-Bus, COM, Keychain)
             raise SecretStoreUnavailable(
                 f"the system's secret store is not available ({type(exc).__name__})"
             ) from exc

@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.session.events import SessionState
 from app.session.offline import Identity
+from tests.fixtures.secret_service import SecretServiceSession
+from tests.fixtures.secret_service import secret_service as secret_service  # noqa: F401
+from tests.integration.login.os_keyring import keyring_backend
 from ui.entry import GuiSession, launch
 from ui.lock_screen import LockScreen, ShellLock
 
@@ -173,3 +176,61 @@ def test_a_broken_audit_log_is_shown_in_a_banner(gui, qtbot) -> None:
     lock = _lock(gui)
     lock.lock()
     assert banner.isVisible()
+
+
+def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
+    qtbot, tmp_path, telemed_home, secret_service: SecretServiceSession
+) -> None:
+    import json
+
+    from app.session.demo import demo_browser
+    from tests.integration.regional_sim_process import regional_sim
+
+    with (
+        keyring_backend(secret_service),
+        regional_sim(tmp_path / "sim.sqlite3", extra_args=["--seed", "demo"]) as sim,
+    ):
+        config = telemed_home / "config"
+        config.mkdir(parents=True)
+        (config / "settings.json").write_text(json.dumps({"backend_url": sim.url}))
+        s = launch(["--language", "en"])
+        try:
+            w, lock, ws = s.window, _lock(s), s.workstation
+            qtbot.waitExposed(w)
+            assert lock.locked and all(p.window() is not w for p in w.pages)
+            screen = lock.lock_screen
+            assert screen is not None
+            assert screen.title.text() == "Log in to the telemedicine workstation"
+            lock.use_opener(demo_browser("prac-ifec-colombo"))  # the test plays the browser
+            screen.login_button.click()
+            qtbot.waitUntil(lambda: not lock.locked, timeout=20_000)
+            assert ws.session.identity is not None
+            assert ws.session.identity.display_name == "Marco Colombo"
+
+            qtbot.waitUntil(lambda: lock.pin_dialog is not None, timeout=5000)
+            dialog = lock.pin_dialog
+            qtbot.waitUntil(dialog.isVisible, timeout=3000)
+            dialog.pin.setText("12345")
+            dialog.repeat.setText("12345")
+            dialog.buttons.accepted.emit()
+            qtbot.waitUntil(lambda: "PIN not accepted" in dialog.message.text(), timeout=5000)
+            dialog.pin.setText("colombo-7")
+            dialog.repeat.setText("colombo-8")
+            dialog.buttons.accepted.emit()
+            assert dialog.message.text() == "The two entries differ."
+            dialog.pin.setText("colombo-7")
+            dialog.repeat.setText("colombo-7")
+            dialog.buttons.accepted.emit()
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+            lock.lock()
+            screen = lock.lock_screen
+            qtbot.waitUntil(lambda: screen.user.count() == 1, timeout=3000)
+            _type_pin(qtbot, screen, "prac-ifec-colombo", "colombo-7")
+            qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+        finally:
+            s.close()
+    # Neither the PIN nor the name nor any token reached the log.
+    log = (telemed_home / "log" / "workstation.log").read_text()
+    assert "login completed" in log
+    assert "colombo-7" not in log and "Colombo" not in log and "Bearer" not in log

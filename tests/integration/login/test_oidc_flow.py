@@ -31,6 +31,7 @@ from app.session.errors import (
 )
 from app.session.oidc import OidcClient, OidcConfig, TokenSet
 from app.session.tokens import TokenManager, TokenStore
+from tests.fixtures.secret_service import SecretServiceSession
 from tests.integration.login.browser import HeadlessBrowser
 from tests.integration.login.conftest import CLIENT_ID
 
@@ -75,7 +76,7 @@ class FakeClock:
 
 
 async def test_login_in_the_browser_keeps_tokens_only_in_the_secret_store(
-    client: OidcClient, browser: HeadlessBrowser, issuer: str, secret_service: str,
+    client: OidcClient, browser: HeadlessBrowser, issuer: str, os_keyring: SecretServiceSession,
     telemed_home: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
     tokens = await client.login(browser)
@@ -99,7 +100,7 @@ async def test_login_in_the_browser_keeps_tokens_only_in_the_secret_store(
 
 
 async def test_refresh_happens_before_expiry_and_rotated_refresh_token_cannot_be_replayed(
-    issuer: str, browser: HeadlessBrowser, secret_service: str
+    issuer: str, browser: HeadlessBrowser, os_keyring: SecretServiceSession
 ) -> None:
     clock = FakeClock()
     client = OidcClient(OidcConfig(issuer=issuer, client_id=CLIENT_ID), clock=clock)
@@ -129,7 +130,7 @@ async def test_refresh_happens_before_expiry_and_rotated_refresh_token_cannot_be
 async def test_expired_access_token_is_refused_by_the_server_and_refreshed(
     provider_factory: Callable[..., AbstractContextManager[str]],
     browser: HeadlessBrowser,
-    secret_service: str,
+    os_keyring: SecretServiceSession,
 ) -> None:
     with provider_factory(access_ttl_s=2) as short_issuer:
         client = OidcClient(OidcConfig(issuer=short_issuer, client_id=CLIENT_ID))
