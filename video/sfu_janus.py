@@ -25,13 +25,17 @@ import contextlib
 import itertools
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamTrack
 
 from .errors import SignalingClosed, SignalingError, SignalingTimeout
+from .ice import IceServer, rtc_configuration
+from .media import FrameSlot, sink_video
 from .signaling import (
     Answer,
     Bye,
@@ -47,6 +51,7 @@ from .signaling import (
 __all__ = [
     "JanusError",
     "JanusHandle",
+    "JanusParticipant",
     "JanusPublisherSignaling",
     "JanusSession",
     "JanusSubscription",
@@ -477,3 +482,113 @@ def _publishers(data: dict[str, Any]) -> list[RoomPublisher]:
         RoomPublisher(int(p["id"]), str(p.get("display") or ""))
         for p in data.get("publishers") or []
     ]
+
+
+class JanusParticipant:
+    """One party of a multi-party teleconsult: publishes its media, receives everyone else's.
+
+    :meth:`join` publishes ``video_track`` (and ``audio_track`` if given) through
+    :class:`JanusPublisherSignaling` and waits for Janus's ``webrtcup``; :meth:`subscribe_all`
+    subscribes to every other publisher not yet received. Decoded remote video goes to one
+    :class:`video.media.FrameSlot` per feed (:attr:`frames`), which the UI polls on a timer.
+    ``ice_servers`` is the configured list (never a public default).
+
+    Thread affinity: the core loop; :attr:`frames` slots may be read from any thread.
+    """
+
+    def __init__(
+        self,
+        room: JanusVideoRoom,
+        display: str,
+        *,
+        video_track: MediaStreamTrack | None,
+        audio_track: MediaStreamTrack | None = None,
+        ice_servers: Sequence[IceServer] = (),
+    ) -> None:
+        self.room = room
+        self.display = display
+        self._video = video_track
+        self._audio = audio_track
+        self._config = rtc_configuration(ice_servers)
+        self.channel: JanusPublisherSignaling | None = None
+        self._publisher_pc: RTCPeerConnection | None = None
+        self._subscriptions: dict[int, tuple[JanusSubscription, RTCPeerConnection]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.frames: dict[int, FrameSlot] = {}
+        self.displays: dict[int, str] = {}
+
+    @property
+    def feed_id(self) -> int | None:
+        return self.channel.feed_id if self.channel is not None else None
+
+    async def join(self, *, timeout_s: float = 20.0) -> list[RoomPublisher]:
+        """Publish and wait until Janus has the media; returns who was already there."""
+        channel, already = await self.room.join_as_publisher(
+            self.display, audio=self._audio is not None, video=self._video is not None
+        )
+        self.channel = channel
+        pc = RTCPeerConnection(configuration=self._config)
+        self._publisher_pc = pc
+        for track in (self._audio, self._video):
+            if track is not None:
+                pc.addTransceiver(track, direction="sendonly")
+        await pc.setLocalDescription(await pc.createOffer())
+        await channel.send(Offer(sdp=pc.localDescription.sdp))
+        answer = await channel.receive(timeout_s=timeout_s)
+        if not isinstance(answer, Answer):
+            raise JanusError("Janus did not answer the publication")
+        await pc.setRemoteDescription(RTCSessionDescription(answer.sdp, "answer"))
+        await channel.wait_webrtcup(timeout_s=timeout_s)
+        return already
+
+    async def subscribe_all(self, *, timeout_s: float = 20.0) -> list[RoomPublisher]:
+        """Receive every publisher in the room (but ourselves) not received yet."""
+        added = []
+        for pub in await self.room.publishers():
+            if pub.feed_id == self.feed_id or pub.feed_id in self._subscriptions:
+                continue
+            await self._subscribe(pub, timeout_s=timeout_s)
+            added.append(pub)
+        return added
+
+    async def _subscribe(self, pub: RoomPublisher, *, timeout_s: float) -> None:
+        pc = RTCPeerConnection(configuration=self._config)
+        slot = self.frames.setdefault(pub.feed_id, FrameSlot())
+        self.displays[pub.feed_id] = pub.display
+
+        @pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            if track.kind == "video":
+                task = asyncio.get_running_loop().create_task(
+                    sink_video(track, slot), name=f"janus-feed-{pub.feed_id}"
+                )
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+        async def answer(offer_sdp: str) -> str:
+            await pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
+            await pc.setLocalDescription(await pc.createAnswer())
+            return str(pc.localDescription.sdp)
+
+        try:
+            sub = await self.room.subscribe(pub.feed_id, answer, timeout_s=timeout_s)
+            await sub.wait_webrtcup(timeout_s=timeout_s)
+        except BaseException:
+            await pc.close()
+            raise
+        self._subscriptions[pub.feed_id] = (sub, pc)
+
+    async def leave(self) -> None:
+        """Stop receiving and publishing (idempotent)."""
+        for task in list(self._tasks):
+            task.cancel()
+        for sub, pc in self._subscriptions.values():
+            await sub.close()
+            await pc.close()
+        self._subscriptions.clear()
+        if self.channel is not None:
+            await self.channel.close()
+            self.channel = None
+        if self._publisher_pc is not None:
+            await self._publisher_pc.close()
+            self._publisher_pc = None

@@ -149,3 +149,38 @@ async def test_janus_errors_are_typed(janus_url: str) -> None:
 
         with pytest.raises(SignalingClosed):
             await JanusSession.create("http://127.0.0.1:9/janus", http=http, request_timeout_s=2)
+
+
+async def test_teleconsult_room_service_three_clinicians(janus_url: str) -> None:
+    from app.services.teleconsult_room import TeleconsultRoom, TeleconsultRoomError, room_for
+
+    task_id = f"task-{time.time_ns()}"
+    assert room_for(task_id) == room_for(task_id) and room_for(task_id) != room_for("other")
+    people = ["Dott.ssa Bianchi", "Dott. Romano", "Marco Colombo"]
+    rooms = [TeleconsultRoom(janus_url=lambda: janus_url) for _ in people]
+    try:
+        for room, name in zip(rooms, people, strict=True):
+            await room.join(task_id, display=name, audio=name != "Marco Colombo")
+        for room in rooms:
+            await room.refresh()
+        for room, name in zip(rooms, people, strict=True):
+            feeds = room.feeds()
+            assert set(feeds) == set(people) - {name}
+            for _ in range(300):  # bounded: 30 s
+                if all(slot.count >= 10 for slot in feeds.values()):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError(f"{name} did not receive both feeds")
+            for slot in feeds.values():
+                _, frame = slot.latest()
+                assert frame is not None and frame.shape == (480, 640, 3)
+        with pytest.raises(TeleconsultRoomError):
+            await rooms[0].join(task_id, display="again")
+    finally:
+        for room in rooms:
+            await room.leave()
+    broken = TeleconsultRoom(janus_url=lambda: "http://127.0.0.1:9/janus", timeout_s=2)
+    with pytest.raises(TeleconsultRoomError):
+        await broken.join("t", display="x")
+    assert broken.participant is None
