@@ -68,6 +68,8 @@ class Settings:
     ca_bundle: str | None = None
     log_level: str = "INFO"
     update_url: str | None = None
+    #: Janus REST base of the regional SFU for multi-party teleconsults (None: not available).
+    janus_url: str | None = None
 
     @property
     def fhir_base_url(self) -> str:
@@ -86,6 +88,8 @@ class Settings:
             raise ConfigError("auto_lock_s must be between 30 and 3600 seconds")
         if not self.backend_url.startswith(("http://", "https://")):
             raise ConfigError("backend_url must be an http(s) URL")
+        if self.janus_url is not None and not self.janus_url.startswith(("http://", "https://")):
+            raise ConfigError("janus_url must be an http(s) URL")
 
 
 def load_settings(paths: Paths) -> Settings:
