@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.session.errors import SessionError
+from app.session.errors import SessionError, WeakPin
 from app.session.manager import SessionManager
 from ui.bridge import Bridge
 
@@ -72,7 +72,12 @@ class PinSetupDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             self.buttons.setEnabled(True)
-            text = str(error) if isinstance(error, SessionError) else type(error).__name__
+            if isinstance(error, WeakPin):
+                text = self.tr(
+                    "use at least 6 characters, not all the same and not a sequence of digits"
+                )
+            else:
+                text = str(error) if isinstance(error, SessionError) else type(error).__name__
             self._show(self.tr("PIN not accepted: %1").replace("%1", text))
             self.pin.setFocus()
 

@@ -234,3 +234,22 @@ def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
     log = (telemed_home / "log" / "workstation.log").read_text()
     assert "login completed" in log
     assert "colombo-7" not in log and "Colombo" not in log and "Bearer" not in log
+
+
+def test_lock_screen_speaks_italian(gui, qtbot) -> None:
+    w, lock = gui.window, _lock(gui)
+    gui.translations.apply("it")
+    clock = FakeClock()
+    lock.use_clock(clock, timer=False)
+    clock.now += gui.workstation.settings.auto_lock_s - 10
+    lock.tick()
+    assert lock.warning.format() == ("Blocco tra 10 s: muovi il mouse o premi un tasto per restare")
+    lock.lock()
+    screen = lock.lock_screen
+    assert screen is not None
+    assert w.windowTitle() == "Postazione di telemedicina - bloccata"
+    qtbot.waitUntil(lambda: screen.user.count() == 2, timeout=3000)
+    assert screen.title.text() == "Postazione bloccata da Marco Colombo"
+    assert screen.unlock_button.text() == "&Sblocca"
+    _type_pin(qtbot, screen, NURSE.subject, "sbagliato-1")
+    qtbot.waitUntil(lambda: screen.message.text() == "PIN errato.", timeout=5000)

@@ -1,0 +1,227 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="it_IT">
+<context>
+    <name>AuditBanner</name>
+    <message>
+        <location filename="../../ui/audit_banner.py" line="51"/>
+        <source>The local audit log cannot be read: it may have been tampered with. Tell the data protection officer.</source>
+        <translation>Il registro di audit locale non è leggibile: potrebbe essere stato manomesso. Avvisa il responsabile della protezione dei dati.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_banner.py" line="56"/>
+        <source>The local audit log was altered at entry %1: it may have been tampered with. Tell the data protection officer.</source>
+        <translation>Il registro di audit locale risulta alterato alla voce %1: potrebbe essere stato manomesso. Avvisa il responsabile della protezione dei dati.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_banner.py" line="61"/>
+        <source>Audit log warning</source>
+        <translation>Avviso sul registro di audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_banner.py" line="62"/>
+        <source>&amp;Acknowledge</source>
+        <translation>&amp;Ho preso visione</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_banner.py" line="63"/>
+        <source>Acknowledge the audit log warning</source>
+        <translation>Conferma di aver visto l'avviso sul registro di audit</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="146"/>
+        <source>Choose your name and type your PIN.</source>
+        <translation>Scegli il tuo nome e digita il PIN.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="154"/>
+        <source>Log in to the telemedicine workstation</source>
+        <translation>Accedi alla postazione di telemedicina</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="156"/>
+        <source>Workstation locked by %1</source>
+        <translation>Postazione bloccata da %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="158"/>
+        <source>Workstation locked</source>
+        <translation>Postazione bloccata</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="159"/>
+        <source>&amp;User</source>
+        <translation>&amp;Utente</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="160"/>
+        <source>&amp;PIN</source>
+        <translation>&amp;PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="161"/>
+        <source>User</source>
+        <translation>Utente</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="162"/>
+        <source>PIN or passphrase</source>
+        <translation>PIN o frase segreta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="163"/>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Sblocca</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="164"/>
+        <source>Unlock</source>
+        <translation>Sblocca</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="165"/>
+        <source>Log in with the &amp;browser</source>
+        <translation>Accedi con il &amp;browser</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="166"/>
+        <source>Log in with the browser</source>
+        <translation>Accedi con il browser</translation>
+    </message>
+</context>
+<context>
+    <name>PinSetupDialog</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="67"/>
+        <source>The two entries differ.</source>
+        <translation>I due valori inseriti sono diversi.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="77"/>
+        <source>use at least 6 characters, not all the same and not a sequence of digits</source>
+        <translation>usa almeno 6 caratteri, non tutti uguali e non una sequenza di cifre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="81"/>
+        <source>PIN not accepted: %1</source>
+        <translation>PIN non accettato: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="86"/>
+        <source>Set PIN</source>
+        <translation>Impostazione del PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="96"/>
+        <source>Choose your unlock PIN</source>
+        <translation>Scegli il PIN di sblocco</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="99"/>
+        <source>Choose a PIN or passphrase (at least 6 characters). It unlocks this station after an automatic lock, and lets you work when the network is down.</source>
+        <translation>Scegli un PIN o una frase segreta (almeno 6 caratteri). Serve a sbloccare questa postazione dopo il blocco automatico e a lavorare quando la rete non è disponibile.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="103"/>
+        <source>&amp;PIN or passphrase</source>
+        <translation>&amp;PIN o frase segreta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="104"/>
+        <source>&amp;Repeat</source>
+        <translation>&amp;Ripeti</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="105"/>
+        <source>New PIN or passphrase</source>
+        <translation>Nuovo PIN o frase segreta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="106"/>
+        <source>Repeat the PIN or passphrase</source>
+        <translation>Ripeti il PIN o la frase segreta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="107"/>
+        <source>Confirm or skip</source>
+        <translation>Conferma o salta</translation>
+    </message>
+</context>
+<context>
+    <name>ShellLock</name>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="211"/>
+        <source>Automatic lock countdown</source>
+        <translation>Conto alla rovescia del blocco automatico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="297"/>
+        <source>Telemedicine workstation - locked</source>
+        <translation>Postazione di telemedicina - bloccata</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="302"/>
+        <source>Lock</source>
+        <translation>Blocco</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="320"/>
+        <source>Users</source>
+        <translation>Utenti</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="335"/>
+        <source>Wrong PIN.</source>
+        <translation>PIN errato.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="337"/>
+        <source>Try again in %1 s.</source>
+        <translation>Riprova tra %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="341"/>
+        <source>Too many wrong attempts. Try again in %1 s.</source>
+        <translation>Troppi tentativi errati. Riprova tra %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="345"/>
+        <source>Cannot unlock: %1</source>
+        <translation>Impossibile sbloccare: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="347"/>
+        <source>Cannot unlock.</source>
+        <translation>Impossibile sbloccare.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="351"/>
+        <source>Unlock</source>
+        <translation>Sblocca</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="361"/>
+        <source>Complete the login in the browser window...</source>
+        <translation>Completa l'accesso nella finestra del browser...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="365"/>
+        <source>Login failed: %1</source>
+        <translation>Accesso non riuscito: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="371"/>
+        <location filename="../../ui/lock_screen.py" line="377"/>
+        <source>Login</source>
+        <translation>Accesso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="416"/>
+        <source>Locking in %1 s: move the mouse or press a key to stay</source>
+        <translation>Blocco tra %1 s: muovi il mouse o premi un tasto per restare</translation>
+    </message>
+</context>
+</TS>
