@@ -11,6 +11,10 @@ Two figures, each printed side by side with a peer run on the same virtual radio
    bumble subscriber receiving the raw bytes. Target (issue 6): < 100 ms median to durable.
 
 Usage: ``.venv/bin/python bench/device_latency.py [-n 200]``. Prints medians, p95 and ratios.
+
+Measured here (Debian 12, 2 cores shared; median): connect+identify 61.0 ms vs bare bumble
+41.8 ms (1.46x); indication -> callback 0.33 vs 0.16 ms (2.1x), decoded 0.57 ms, durable in the
+SQLCipher outbox 3.5 ms (p95 11 ms): target < 100 ms met.
 """
 
 from __future__ import annotations
