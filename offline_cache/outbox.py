@@ -26,6 +26,8 @@ from offline_cache.db import Connection, Database
 from offline_cache.errors import UnknownUnit
 
 CHUNK_BYTES = 64 * 1024
+#: How many of the oldest pending units :meth:`Outbox.ready` looks at.
+READY_WINDOW = 256
 
 __all__ = [
     "AttachmentInfo",
@@ -309,48 +311,33 @@ class Outbox:
         """Up to ``limit`` units due now, oldest first, at most one per patient.
 
         ``exclude`` holds unit ids already in flight (they are skipped, and so is everything
-        queued after them for the same patient).
+        queued after them for the same patient). Only the oldest ``READY_WINDOW`` pending units
+        are considered, so the cost does not grow with the queue; the window is a prefix of the
+        queue, so "no earlier pending unit of this patient inside it" is exact.
         """
         now = self._clock()
         excluded = set(exclude)
 
         def select(conn: Connection) -> list[PendingUnit]:
-            rows = conn.execute(
-                "SELECT o.seq, o.unit_id, o.kind, o.patient_key, o.bundle_json, o.updates_json,"
-                " o.bundle_done, o.updates_done, o.attempts FROM outbox o"
-                " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-                " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending'"
-                " AND p.patient_key = o.patient_key AND p.seq < o.seq)"
-                " ORDER BY o.seq LIMIT ?",
-                (now, limit + len(excluded)),
+            # INDEXED BY: walk the partial index of pending units in enqueue order (0004) and
+            # stop after the window, instead of sorting every pending row on each call.
+            window = conn.execute(
+                "SELECT seq, unit_id, patient_key, next_attempt_at FROM outbox"
+                " INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT ?",
+                (READY_WINDOW,),
             ).fetchall()
-            units = []
-            for row in rows:
-                if row[1] in excluded:
+            chosen: list[int] = []
+            blocked: set[str] = set()
+            for seq, unit_id, patient_key, next_attempt_at in window:
+                if len(chosen) >= limit:
+                    break
+                earlier_pending = patient_key is not None and patient_key in blocked
+                if patient_key is not None:
+                    blocked.add(patient_key)
+                if earlier_pending or unit_id in excluded or next_attempt_at > now:
                     continue
-                attachments = tuple(
-                    AttachmentInfo(a[0], a[1], a[2], a[3], bool(a[4]))
-                    for a in conn.execute(
-                        "SELECT client_id, content_type, size_bytes, sha256, sent"
-                        " FROM outbox_attachment WHERE unit_id = ? ORDER BY position",
-                        (row[1],),
-                    )
-                )
-                units.append(
-                    PendingUnit(
-                        seq=row[0],
-                        unit_id=row[1],
-                        kind=row[2],
-                        patient_key=row[3],
-                        bundle_json=bytes(row[4]),
-                        updates=_updates_from_json(row[5]),
-                        attachments=attachments,
-                        bundle_done=bool(row[6]),
-                        updates_done=int(row[7]),
-                        attempts=int(row[8]),
-                    )
-                )
-            return units[:limit]
+                chosen.append(seq)
+            return [_load_pending(conn, seq) for seq in chosen]
 
         return await self._db.read(select)
 
@@ -442,6 +429,34 @@ def _summary(row: Any) -> UnitSummary:
         created_at_utc=datetime.fromisoformat(row[7]),
         next_attempt_at_utc=datetime.fromtimestamp(row[8], UTC) if row[8] else None,
         done_at_utc=datetime.fromisoformat(row[9]) if row[9] else None,
+    )
+
+
+def _load_pending(conn: Connection, seq: int) -> PendingUnit:
+    row = conn.execute(
+        "SELECT seq, unit_id, kind, patient_key, bundle_json, updates_json, bundle_done,"
+        " updates_done, attempts FROM outbox WHERE seq = ?",
+        (seq,),
+    ).fetchone()
+    attachments = tuple(
+        AttachmentInfo(a[0], a[1], a[2], a[3], bool(a[4]))
+        for a in conn.execute(
+            "SELECT client_id, content_type, size_bytes, sha256, sent"
+            " FROM outbox_attachment WHERE unit_id = ? ORDER BY position",
+            (row[1],),
+        )
+    )
+    return PendingUnit(
+        seq=row[0],
+        unit_id=row[1],
+        kind=row[2],
+        patient_key=row[3],
+        bundle_json=bytes(row[4]),
+        updates=_updates_from_json(row[5]),
+        attachments=attachments,
+        bundle_done=bool(row[6]),
+        updates_done=int(row[7]),
+        attempts=int(row[8]),
     )
 
 

@@ -68,6 +68,8 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 Publish = Callable[[Event], None]
+#: Shortest interval between two queue-depth events while draining (seconds).
+PROGRESS_INTERVAL_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,7 @@ class SyncWorker:
         self._wake = asyncio.Event()
         self._draining = False
         self._online: bool | None = None
+        self._last_progress = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         outbox.add_listener(self._on_outbox_changed)
 
@@ -259,12 +262,20 @@ class SyncWorker:
                     safe(round(failure.retry_in_s, 1)),
                     safe(type(exc).__name__),
                 )
-            await self.publish_counts()
+            await self._publish_progress()
             return False
         counters.sent += 1
         self._set_online(True)
-        await self.publish_counts()
+        await self._publish_progress()
         return True
+
+    async def _publish_progress(self) -> None:
+        # While draining, at most every PROGRESS_INTERVAL_S: a count per unit would cost a query
+        # per unit and flood the UI thread; drain() always publishes at its start and end.
+        now = asyncio.get_running_loop().time()
+        if now - self._last_progress >= PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            await self.publish_counts()
 
     async def _send_steps(self, unit: PendingUnit) -> None:
         for attachment in unit.attachments:

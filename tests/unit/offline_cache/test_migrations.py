@@ -28,7 +28,7 @@ def _tables(conn: sqlcipher3.Connection) -> set[str]:
 def test_migration_files_are_numbered_without_gaps() -> None:
     versions = [m.version for m in migrations.available()]
     assert versions == list(range(1, migrations.LATEST + 1))
-    assert migrations.LATEST == 3
+    assert migrations.LATEST == 4
 
 
 def test_0001_creates_the_outbox_on_an_empty_vault(tmp_path: Path) -> None:
@@ -69,8 +69,9 @@ async def test_0002_adds_the_audit_chain_and_keeps_v1_outbox_rows(tmp_path: Path
 
 async def test_0003_adds_the_pull_cache_and_keeps_the_v2_audit_chain(tmp_path: Path) -> None:
     path = _fixture(2, tmp_path)
-    conn = open_connection(path, FIXTURE_KEY, key_verified=True)  # migrates 2 -> 3
-    assert migrations.schema_version(conn) == 3
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    assert migrations.migrate(conn, target=3) == [3]
     assert {"cached_resource", "pull_watermark"} <= _tables(conn)
     conn.close()
     vault = await open_test_vault(path, FIXTURE_KEY)
@@ -80,6 +81,31 @@ async def test_0003_adds_the_pull_cache_and_keeps_the_v2_audit_chain(tmp_path: P
         appended = await vault.audit.append(b'{"action":"logout"}')
         assert appended.seq == 2
         assert await vault.cache.watermark("Appointment") is None
+    finally:
+        await vault.close()
+
+
+async def test_0004_indexes_pending_units_and_keeps_v3_data(tmp_path: Path) -> None:
+    path = _fixture(3, tmp_path)
+    conn = open_connection(path, FIXTURE_KEY, key_verified=True)  # migrates 3 -> 4
+    assert migrations.schema_version(conn) == 4
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "outbox_pending" in indexes
+    plan = " ".join(
+        str(r[3])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT seq FROM outbox INDEXED BY outbox_pending"
+            " WHERE state = 'pending' ORDER BY seq LIMIT 5"
+        )
+    )
+    assert "outbox_pending" in plan and "TEMP B-TREE" not in plan
+    conn.close()
+    vault = await open_test_vault(path, FIXTURE_KEY)
+    try:
+        assert await vault.cache.watermark("Patient") == "2026-01-01T07:00:00+00:00"
+        assert await vault.cache.get("Patient", "pat-1") is not None
+        (pending,) = await vault.outbox.ready(limit=5)
+        assert pending.unit_id == "00000000-0000-4000-8000-000000000001"
     finally:
         await vault.close()
 
