@@ -142,167 +142,168 @@
     <context>
         <name>PatientPage</name>
         <message>
-            <location filename="../../ui/pages/patient.py" line="251" />
+            <location filename="../../ui/pages/patient.py" line="270" />
             <source>&amp;Find:</source>
+            <extracomment>The last finished call with the open patient: (patient id, Encounter ref, start, end).</extracomment>
             <translation>&amp;Cerca:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="253" />
+            <location filename="../../ui/pages/patient.py" line="272" />
             <source>Codice fiscale, STP/ENI code, TEAM number or name</source>
             <translation>Codice fiscale, codice STP/ENI, numero TEAM o nome</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="255" />
+            <location filename="../../ui/pages/patient.py" line="274" />
             <source>Patient search (Ctrl+F)</source>
             <translation>Ricerca paziente (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="256" />
+            <location filename="../../ui/pages/patient.py" line="275" />
             <source>Search</source>
             <translation>Cerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="257" />
+            <location filename="../../ui/pages/patient.py" line="276" />
             <source>Search patients</source>
             <translation>Cerca pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="258" />
+            <location filename="../../ui/pages/patient.py" line="277" />
             <source>Search message</source>
             <translation>Messaggio della ricerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="259" />
+            <location filename="../../ui/pages/patient.py" line="278" />
             <source>Patients found</source>
             <translation>Pazienti trovati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="260" />
+            <location filename="../../ui/pages/patient.py" line="279" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="261" />
+            <location filename="../../ui/pages/patient.py" line="280" />
             <source>Identity:</source>
             <translation>Identità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="262" />
+            <location filename="../../ui/pages/patient.py" line="281" />
             <source>Consents:</source>
             <translation>Consensi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="263" />
+            <location filename="../../ui/pages/patient.py" line="282" />
             <source>Care plans:</source>
             <translation>Piani di cura:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="264" />
+            <location filename="../../ui/pages/patient.py" line="283" />
             <source>Identity</source>
             <translation>Identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="265" />
+            <location filename="../../ui/pages/patient.py" line="284" />
             <source>Consents</source>
             <translation>Consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="266" />
+            <location filename="../../ui/pages/patient.py" line="285" />
             <source>Care plans</source>
             <translation>Piani di cura</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="267" />
+            <location filename="../../ui/pages/patient.py" line="286" />
             <source>Identity warnings</source>
             <translation>Avvisi sull'identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="268" />
+            <location filename="../../ui/pages/patient.py" line="287" />
             <source>Patient name</source>
             <translation>Nome del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="269" />
+            <location filename="../../ui/pages/patient.py" line="288" />
             <source>&amp;Devices</source>
             <translation>&amp;Dispositivi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="270" />
+            <location filename="../../ui/pages/patient.py" line="289" />
             <source>Devices in use</source>
             <translation>Dispositivi in uso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="271" />
+            <location filename="../../ui/pages/patient.py" line="290" />
             <source>&amp;Latest readings</source>
             <translation>&amp;Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="272" />
+            <location filename="../../ui/pages/patient.py" line="291" />
             <source>Latest readings</source>
             <translation>Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="273" />
+            <location filename="../../ui/pages/patient.py" line="292" />
             <source>Record &amp;consents</source>
             <translation>Registra &amp;consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="275" />
+            <location filename="../../ui/pages/patient.py" line="294" />
             <source>Record the consents the patient has just given</source>
             <translation>Registra i consensi appena espressi dal paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="277" />
+            <location filename="../../ui/pages/patient.py" line="296" />
             <source>Visit &amp;report...</source>
             <translation>&amp;Referto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="278" />
+            <location filename="../../ui/pages/patient.py" line="297" />
             <source>Write the televisit report</source>
             <translation>Scrivi il referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="279" />
+            <location filename="../../ui/pages/patient.py" line="298" />
             <source>Satisfaction &amp;questionnaire...</source>
             <translation>&amp;Questionario di soddisfazione...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="281" />
+            <location filename="../../ui/pages/patient.py" line="300" />
             <source>Fill the satisfaction questionnaire with the patient</source>
             <translation>Compila il questionario di soddisfazione con il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="283" />
+            <location filename="../../ui/pages/patient.py" line="302" />
             <source>Request t&amp;eleconsult...</source>
             <translation>Richiedi t&amp;eleconsulto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="284" />
+            <location filename="../../ui/pages/patient.py" line="303" />
             <source>Ask a specialist for a teleconsult</source>
             <translation>Chiedi un teleconsulto a uno specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="285" />
+            <location filename="../../ui/pages/patient.py" line="304" />
             <source>Point-of-care &amp;measurement...</source>
             <translation>&amp;Misurazione in farmacia...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="287" />
+            <location filename="../../ui/pages/patient.py" line="306" />
             <source>Pharmacy mode: measure the patient and send the readings</source>
             <translation>Modalità farmacia: misura il paziente e invia i valori</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="301" />
+            <location filename="../../ui/pages/patient.py" line="320" />
             <source>Searching patients</source>
             <translation>Ricerca dei pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="310" />
+            <location filename="../../ui/pages/patient.py" line="329" />
             <source>No patient found.</source>
             <translation>Nessun paziente trovato.</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../ui/pages/patient.py" line="312" />
+            <location filename="../../ui/pages/patient.py" line="331" />
             <source>%n patient(s) found.</source>
             <translation>
                 <numerusform>%n paziente trovato.</numerusform>
@@ -310,52 +311,52 @@
             </translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="341" />
+            <location filename="../../ui/pages/patient.py" line="360" />
             <source>Loading the patient</source>
             <translation>Caricamento del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="357" />
+            <location filename="../../ui/pages/patient.py" line="376" />
             <source>No patient open</source>
             <translation>Nessun paziente aperto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="371" />
+            <location filename="../../ui/pages/patient.py" line="390" />
             <source>Sex %1, born %2; %3</source>
             <translation>Sesso %1, nato/a il %2; %3</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="379" />
+            <location filename="../../ui/pages/patient.py" line="398" />
             <source>informed medical consent</source>
             <translation>consenso informato all'atto sanitario</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="380" />
+            <location filename="../../ui/pages/patient.py" line="399" />
             <source>consent to telemedicine</source>
             <translation>consenso alla telemedicina</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="382" />
+            <location filename="../../ui/pages/patient.py" line="401" />
             <source>yes</source>
             <translation>sì</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="382" />
+            <location filename="../../ui/pages/patient.py" line="401" />
             <source>MISSING</source>
             <translation>MANCANTE</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="386" />
+            <location filename="../../ui/pages/patient.py" line="405" />
             <source>A televisit needs both consents.</source>
             <translation>La televisita richiede entrambi i consensi.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="388" />
+            <location filename="../../ui/pages/patient.py" line="407" />
             <source>none</source>
             <translation>nessuno</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="428" />
+            <location filename="../../ui/pages/patient.py" line="447" />
             <source>Recording consents</source>
             <translation>Registrazione dei consensi</translation>
         </message>
@@ -784,204 +785,281 @@
         </message>
     </context>
     <context>
+        <name>TeleconsultRoomWindow</name>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="44" />
+            <source>Video room status</source>
+            <translation>Stato della stanza video</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="50" />
+            <source>&amp;Leave the room</source>
+            <translation>&amp;Esci dalla stanza</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="52" />
+            <source>Leave the video room</source>
+            <translation>Esci dalla stanza video</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="61" />
+            <source>Joining the video room...</source>
+            <translation>Ingresso nella stanza video...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="64" />
+            <source>Joining the video room</source>
+            <translation>Ingresso nella stanza video</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="67" />
+            <source>The video room is not available (%1).</source>
+            <translation>La stanza video non è disponibile (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="80" />
+            <source>Updating the video room</source>
+            <translation>Aggiornamento della stanza video</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="83" />
+            <source>A participant could not be received (%1).</source>
+            <translation>Impossibile ricevere un partecipante (%1).</translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="95" />
+            <source>Video of %1</source>
+            <translation>Video di %1</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../ui/teleconsult_room_window.py" line="102" />
+            <source>In the room with %n other participant(s).</source>
+            <translation>
+                <numerusform>Nella stanza con %n altro partecipante.</numerusform>
+                <numerusform>Nella stanza con altri %n partecipanti.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../ui/teleconsult_room_window.py" line="104" />
+            <source>Waiting for the other participants...</source>
+            <translation>In attesa degli altri partecipanti...</translation>
+        </message>
+    </context>
+    <context>
         <name>TeleconsultsPage</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="353" />
+            <location filename="../../ui/pages/teleconsults.py" line="358" />
             <source>&amp;Show:</source>
             <translation>&amp;Mostra:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="354" />
+            <location filename="../../ui/pages/teleconsults.py" line="359" />
             <source>Received</source>
             <translation>Ricevuti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="355" />
+            <location filename="../../ui/pages/teleconsults.py" line="360" />
             <source>Sent</source>
             <translation>Inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="356" />
+            <location filename="../../ui/pages/teleconsults.py" line="361" />
             <source>Received or sent teleconsults</source>
             <translation>Teleconsulti ricevuti o inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="357" />
+            <location filename="../../ui/pages/teleconsults.py" line="362" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="358" />
+            <location filename="../../ui/pages/teleconsults.py" line="363" />
             <source>Refresh the teleconsults</source>
             <translation>Aggiorna i teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="360" />
+            <location filename="../../ui/pages/teleconsults.py" line="365" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="360" />
+            <location filename="../../ui/pages/teleconsults.py" line="365" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="360" />
+            <location filename="../../ui/pages/teleconsults.py" line="365" />
             <source>Reason</source>
             <translation>Motivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="360" />
+            <location filename="../../ui/pages/teleconsults.py" line="365" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="362" />
+            <location filename="../../ui/pages/teleconsults.py" line="367" />
             <source>Teleconsults</source>
             <translation>Teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="363" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>Messages of the teleconsult</source>
             <translation>Messaggi del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="364" />
+            <location filename="../../ui/pages/teleconsults.py" line="369" />
             <source>Shared &amp;data (Enter saves a copy)</source>
             <translation>&amp;Dati condivisi (Invio ne salva una copia)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="365" />
+            <location filename="../../ui/pages/teleconsults.py" line="370" />
             <source>Shared data</source>
             <translation>Dati condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="366" />
+            <location filename="../../ui/pages/teleconsults.py" line="371" />
             <source>&amp;Reply:</source>
             <translation>&amp;Risposta:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="367" />
+            <location filename="../../ui/pages/teleconsults.py" line="372" />
             <source>Reply text</source>
             <translation>Testo della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="373" />
             <source>A&amp;ccept</source>
             <translation>A&amp;ccetta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="369" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>Accept the teleconsult</source>
             <translation>Accetta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="370" />
+            <location filename="../../ui/pages/teleconsults.py" line="375" />
             <source>Re&amp;ject</source>
             <translation>Ri&amp;fiuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="371" />
+            <location filename="../../ui/pages/teleconsults.py" line="376" />
             <source>Reject the teleconsult</source>
             <translation>Rifiuta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="372" />
+            <location filename="../../ui/pages/teleconsults.py" line="377" />
             <source>Send re&amp;ply</source>
             <translation>Invia ris&amp;posta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="373" />
+            <location filename="../../ui/pages/teleconsults.py" line="378" />
             <source>Send the reply</source>
             <translation>Invia la risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="379" />
             <source>Co&amp;mplete</source>
             <translation>Co&amp;ncludi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="375" />
+            <location filename="../../ui/pages/teleconsults.py" line="380" />
             <source>Mark the teleconsult as completed</source>
             <translation>Segna il teleconsulto come concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="376" />
+            <location filename="../../ui/pages/teleconsults.py" line="381" />
             <source>Open &amp;patient</source>
             <translation>Apri &amp;paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="377" />
+            <location filename="../../ui/pages/teleconsults.py" line="382" />
             <source>Open the patient of the teleconsult</source>
             <translation>Apri il paziente del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="378" />
+            <location filename="../../ui/pages/teleconsults.py" line="383" />
+            <source>&amp;Video room</source>
+            <translation>Stanza &amp;video</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="385" />
+            <source>Join the teleconsult's video room with the other clinicians</source>
+            <translation>Entra nella stanza video del teleconsulto con gli altri professionisti</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="387" />
             <source>Teleconsult message</source>
             <translation>Messaggio del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="395" />
+            <location filename="../../ui/pages/teleconsults.py" line="405" />
+            <location filename="../../ui/pages/teleconsults.py" line="413" />
             <source>Loading teleconsults</source>
             <translation>Caricamento dei teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="398" />
+            <location filename="../../ui/pages/teleconsults.py" line="416" />
             <source>The teleconsults cannot be loaded (%1).</source>
             <translation>Impossibile caricare i teleconsulti (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="447" />
+            <location filename="../../ui/pages/teleconsults.py" line="465" />
             <source>No teleconsult selected.</source>
             <translation>Nessun teleconsulto selezionato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="492" />
+            <location filename="../../ui/pages/teleconsults.py" line="516" />
             <source>Updating the teleconsult</source>
             <translation>Aggiornamento del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="493" />
+            <location filename="../../ui/pages/teleconsults.py" line="517" />
             <source>Status updated.</source>
             <translation>Stato aggiornato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="505" />
+            <location filename="../../ui/pages/teleconsults.py" line="529" />
             <source>Sending the reply</source>
             <translation>Invio della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="512" />
+            <location filename="../../ui/pages/teleconsults.py" line="536" />
             <source>Reply sent.</source>
             <translation>Risposta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="523" />
+            <location filename="../../ui/pages/teleconsults.py" line="547" />
             <source>Someone else changed this teleconsult; it has been reloaded.</source>
             <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="526" />
+            <location filename="../../ui/pages/teleconsults.py" line="550" />
             <source>Write a reply first.</source>
             <translation>Scrivi prima una risposta.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="528" />
+            <location filename="../../ui/pages/teleconsults.py" line="552" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="539" />
+            <location filename="../../ui/pages/teleconsults.py" line="570" />
+            <source>Teleconsult room: %1</source>
+            <translation>Stanza del teleconsulto: %1</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="590" />
             <source>Save a copy</source>
             <translation>Salva una copia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="553" />
+            <location filename="../../ui/pages/teleconsults.py" line="604" />
             <source>Downloading the shared file</source>
             <translation>Scaricamento del file condiviso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="554" />
+            <location filename="../../ui/pages/teleconsults.py" line="605" />
             <source>Saved.</source>
             <translation>Salvato.</translation>
         </message>
@@ -989,218 +1067,218 @@
     <context>
         <name>VisitReportEditor</name>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="192" />
+            <location filename="../../ui/visit_report_editor.py" line="195" />
             <source>Televisit report</source>
             <translation>Referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="193" />
+            <location filename="../../ui/visit_report_editor.py" line="196" />
             <source>Referto di Televisita (LOINC 75496-0)</source>
             <translation>Referto di Televisita (LOINC 75496-0)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="194" />
+            <location filename="../../ui/visit_report_editor.py" line="197" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="195" />
+            <location filename="../../ui/visit_report_editor.py" line="198" />
             <source>&amp;Service:</source>
             <translation>&amp;Prestazione:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="196" />
+            <location filename="../../ui/visit_report_editor.py" line="199" />
             <source>S&amp;tart:</source>
             <translation>&amp;Inizio:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="197" />
+            <location filename="../../ui/visit_report_editor.py" line="200" />
             <source>&amp;End:</source>
             <translation>&amp;Fine:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="199" />
+            <location filename="../../ui/visit_report_editor.py" line="202" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="200" />
+            <location filename="../../ui/visit_report_editor.py" line="203" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="201" />
+            <location filename="../../ui/visit_report_editor.py" line="204" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="206" />
+            <location filename="../../ui/visit_report_editor.py" line="209" />
             <source>&amp;Reason for the visit</source>
             <translation>&amp;Motivo della televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="207" />
+            <location filename="../../ui/visit_report_editor.py" line="210" />
             <source>&amp;History</source>
             <translation>&amp;Anamnesi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="208" />
+            <location filename="../../ui/visit_report_editor.py" line="211" />
             <source>E&amp;xamination and measured parameters</source>
             <translation>&amp;Esame obiettivo e parametri rilevati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="209" />
+            <location filename="../../ui/visit_report_editor.py" line="212" />
             <source>&amp;Conclusions</source>
             <translation>&amp;Conclusioni</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="210" />
+            <location filename="../../ui/visit_report_editor.py" line="213" />
             <source>Recommended te&amp;sts</source>
             <translation>Accertamenti &amp;consigliati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="211" />
+            <location filename="../../ui/visit_report_editor.py" line="214" />
             <source>Thera&amp;py</source>
             <translation>&amp;Terapia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="216" />
+            <location filename="../../ui/visit_report_editor.py" line="219" />
             <source>Include the latest readings in the report</source>
             <translation>Includi le ultime misurazioni nel referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="218" />
+            <location filename="../../ui/visit_report_editor.py" line="221" />
             <source>Service delivered</source>
             <translation>Prestazione erogata</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="219" />
+            <location filename="../../ui/visit_report_editor.py" line="222" />
             <source>Start of the visit</source>
             <translation>Inizio della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="220" />
+            <location filename="../../ui/visit_report_editor.py" line="223" />
             <source>End of the visit</source>
             <translation>Fine della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="221" />
+            <location filename="../../ui/visit_report_editor.py" line="224" />
             <source>Remote delivery statement</source>
             <translation>Dichiarazione di erogazione a distanza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="222" />
+            <location filename="../../ui/visit_report_editor.py" line="225" />
             <source>Report status</source>
             <translation>Stato del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="223" />
+            <location filename="../../ui/visit_report_editor.py" line="226" />
             <source>Pre&amp;view PDF</source>
             <translation>Ante&amp;prima PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="224" />
+            <location filename="../../ui/visit_report_editor.py" line="227" />
             <source>Preview the report as PDF</source>
             <translation>Anteprima del referto in PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="225" />
+            <location filename="../../ui/visit_report_editor.py" line="228" />
             <source>Pr&amp;int...</source>
             <translation>&amp;Stampa...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="226" />
+            <location filename="../../ui/visit_report_editor.py" line="229" />
             <source>Print the report</source>
             <translation>Stampa il referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="227" />
+            <location filename="../../ui/visit_report_editor.py" line="230" />
             <source>Si&amp;gn and send</source>
             <translation>&amp;Firma e invia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="228" />
+            <location filename="../../ui/visit_report_editor.py" line="231" />
             <source>Sign the report and send it to the record</source>
             <translation>Firma il referto e invialo al fascicolo</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="229" />
+            <location filename="../../ui/visit_report_editor.py" line="232" />
             <source>Close</source>
             <translation>Chiudi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="230" />
+            <location filename="../../ui/visit_report_editor.py" line="233" />
             <source>Close the editor (the draft is kept)</source>
             <translation>Chiudi l'editor (la bozza resta salvata)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="302" />
+            <location filename="../../ui/visit_report_editor.py" line="307" />
             <source>Opening the draft</source>
             <translation>Apertura della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="312" />
+            <location filename="../../ui/visit_report_editor.py" line="317" />
             <source>Draft restored.</source>
             <translation>Bozza ripristinata.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="325" />
+            <location filename="../../ui/visit_report_editor.py" line="330" />
             <source>Saving the draft</source>
             <translation>Salvataggio della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="328" />
+            <location filename="../../ui/visit_report_editor.py" line="333" />
             <source>The draft could not be saved (%1).</source>
             <translation>Impossibile salvare la bozza (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="334" />
+            <location filename="../../ui/visit_report_editor.py" line="339" />
             <source>Draft saved at %1.</source>
             <translation>Bozza salvata alle %1.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="350" />
+            <location filename="../../ui/visit_report_editor.py" line="355" />
             <source>Write the reason for the visit.</source>
             <translation>Scrivi il motivo della visita.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="351" />
+            <location filename="../../ui/visit_report_editor.py" line="356" />
             <source>Write the conclusions.</source>
             <translation>Scrivi le conclusioni.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="352" />
+            <location filename="../../ui/visit_report_editor.py" line="357" />
             <source>The visit ends before it starts.</source>
             <translation>La visita termina prima di iniziare.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="361" />
-            <location filename="../../ui/visit_report_editor.py" line="364" />
+            <location filename="../../ui/visit_report_editor.py" line="366" />
+            <location filename="../../ui/visit_report_editor.py" line="369" />
             <source>Report preview</source>
             <translation>Anteprima del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="396" />
+            <location filename="../../ui/visit_report_editor.py" line="401" />
             <source>The printer cannot be opened.</source>
             <translation>Impossibile aprire la stampante.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="432" />
+            <location filename="../../ui/visit_report_editor.py" line="437" />
             <source>Signing and sending...</source>
             <translation>Firma e invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="434" />
+            <location filename="../../ui/visit_report_editor.py" line="439" />
             <source>Sending the report</source>
             <translation>Invio del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="442" />
+            <location filename="../../ui/visit_report_editor.py" line="447" />
             <source>Report signed and sent to the patient's record.</source>
             <translation>Referto firmato e inviato al fascicolo del paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="448" />
+            <location filename="../../ui/visit_report_editor.py" line="453" />
             <source>The report was not sent (%1); the draft is kept, try again.</source>
             <translation>Il referto non è stato inviato (%1); la bozza è conservata, riprova.</translation>
         </message>
@@ -1363,63 +1441,63 @@
             <translation>Cardiologo (Romano)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="52" />
+            <location filename="../../ui/pages/patient.py" line="55" />
             <source>Type a codice fiscale, an STP/ENI code, a TEAM number or a name.</source>
             <translation>Digita un codice fiscale, un codice STP/ENI, un numero TEAM o un nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="55" />
+            <location filename="../../ui/pages/patient.py" line="58" />
             <source>An STP or ENI code is the prefix followed by 13 digits.</source>
             <translation>Un codice STP o ENI è il prefisso seguito da 13 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="58" />
+            <location filename="../../ui/pages/patient.py" line="61" />
             <source>A TEAM card number has 20 digits.</source>
             <translation>Il numero della tessera TEAM ha 20 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="61" />
+            <location filename="../../ui/pages/patient.py" line="64" />
             <source>Type at least two letters of the name.</source>
             <translation>Digita almeno due lettere del nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="65" />
+            <location filename="../../ui/pages/patient.py" line="68" />
             <source>The operation failed (%1); check the connection.</source>
             <translation>Operazione non riuscita (%1); verificare la connessione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="73" />
+            <location filename="../../ui/pages/patient.py" line="76" />
             <source>Codice fiscale</source>
             <translation>Codice fiscale</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="76" />
+            <location filename="../../ui/pages/patient.py" line="79" />
             <source>STP code</source>
             <translation>Codice STP</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="77" />
+            <location filename="../../ui/pages/patient.py" line="80" />
             <source>ENI code</source>
             <translation>Codice ENI</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="78" />
+            <location filename="../../ui/pages/patient.py" line="81" />
             <source>TEAM card</source>
             <translation>Tessera TEAM</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="79" />
-            <location filename="../../ui/pages/patient.py" line="81" />
+            <location filename="../../ui/pages/patient.py" line="82" />
+            <location filename="../../ui/pages/patient.py" line="84" />
             <source>Identifier</source>
             <translation>Identificativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="87" />
+            <location filename="../../ui/pages/patient.py" line="90" />
             <source>M</source>
             <translation>M</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="88" />
+            <location filename="../../ui/pages/patient.py" line="91" />
             <source>F</source>
             <translation>F</translation>
         </message>

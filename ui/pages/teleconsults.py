@@ -262,6 +262,7 @@ class TeleconsultsPage(Page):
         self.consults: list[Teleconsult] = []
         self.current: Teleconsult | None = None
         self._pending_open: str | None = None
+        self.display_name = self.services.practitioner_ref
 
         top = QHBoxLayout()
         self.box_label = QLabel(self)
@@ -312,8 +313,10 @@ class TeleconsultsPage(Page):
         self.complete_button.setObjectName("completeTeleconsult")
         self.patient_button = QPushButton(right)
         self.patient_button.setObjectName("teleconsultOpenPatient")
+        self.room_button = QPushButton(right)
+        self.room_button.setObjectName("joinVideoRoom")
         for b in (self.accept_button, self.reject_button, self.send_button,
-                  self.complete_button, self.patient_button):  # fmt: skip
+                  self.complete_button, self.patient_button, self.room_button):  # fmt: skip
             actions.addWidget(b)
         rv.addLayout(actions)
         self.message = QLabel(right)
@@ -336,6 +339,8 @@ class TeleconsultsPage(Page):
         self.complete_button.clicked.connect(lambda: self.set_status(TeleconsultStatus.COMPLETED))
         self.send_button.clicked.connect(self.send_reply)
         self.patient_button.clicked.connect(self._open_patient)
+        self.room_button.clicked.connect(self.open_video_room)
+        self.room_window: QWidget | None = None
         ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
@@ -375,6 +380,10 @@ class TeleconsultsPage(Page):
         self.complete_button.setAccessibleName(self.tr("Mark the teleconsult as completed"))
         self.patient_button.setText(self.tr("Open &patient"))
         self.patient_button.setAccessibleName(self.tr("Open the patient of the teleconsult"))
+        self.room_button.setText(self.tr("&Video room"))
+        self.room_button.setAccessibleName(
+            self.tr("Join the teleconsult's video room with the other clinicians")
+        )
         self.message.setAccessibleName(self.tr("Teleconsult message"))
         self._render_list()
         self._render_thread()
@@ -383,11 +392,20 @@ class TeleconsultsPage(Page):
     def busy(self) -> bool:
         return self.runner.pending > 0
 
+    def _set_display_name(self, name: str) -> None:
+        self.display_name = name
+
     @property
     def incoming(self) -> bool:
         return bool(self.box.currentData())
 
     def refresh(self) -> None:
+        self.runner.run(
+            self.services.practitioner_name(),
+            name=self.tr("Loading teleconsults"),
+            on_success=self._set_display_name,
+            on_error=lambda _e: None,
+        )
         self.runner.run(
             self.services.teleconsults.list_for(
                 self.services.practitioner_ref, incoming=self.incoming
@@ -480,6 +498,12 @@ class TeleconsultsPage(Page):
         )
         self.send_button.setEnabled(idle and c is not None and st in open_states)
         self.patient_button.setEnabled(c is not None)
+        self.room_button.setEnabled(
+            c is not None
+            and st in open_states
+            and bool(self.ctx.workstation.settings.janus_url)
+            and self.room_window is None
+        )
 
     def set_status(self, status: TeleconsultStatus) -> None:
         c = self.current
@@ -527,6 +551,33 @@ class TeleconsultsPage(Page):
         else:
             text = self.tr("Not sent (%1); try again.").replace("%1", type(exc).__name__)
         self.message.setText(text)
+
+    def open_video_room(self) -> QWidget | None:
+        """Join the synchronous multi-party room of the selected teleconsult."""
+        c = self.current
+        janus = self.ctx.workstation.settings.janus_url
+        if c is None or not janus or self.room_window is not None:
+            return None
+        from app.services.teleconsult_room import TeleconsultRoom
+        from ui.teleconsult_room_window import TeleconsultRoomWindow
+
+        room = TeleconsultRoom(janus_url=lambda: janus)
+        window = TeleconsultRoomWindow(
+            self.ctx,
+            room,
+            task_id=c.task_id,
+            display=self.display_name,
+            title=self.tr("Teleconsult room: %1").replace("%1", c.patient_name),
+        )
+        window.left.connect(self._room_left)
+        self.room_window = window
+        window.show()
+        self._update_actions()
+        return window
+
+    def _room_left(self) -> None:
+        self.room_window = None
+        self._update_actions()
 
     def _open_patient(self) -> None:
         if self.current is not None:
