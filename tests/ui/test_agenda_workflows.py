@@ -22,6 +22,7 @@ from app.domain.telemonitoring import Parameter
 from app.domain.workflows import AgendaItemKind, TeleconsultStatus
 from app.services.agenda import CallDidRequest
 from app.services.clinical import ClinicalServices
+from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
 from tests.integration.regional_sim_process import RunningSim, regional_sim
 from ui.bridge import Bridge
@@ -221,6 +222,14 @@ def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
     alert = alert_row.data(0, Qt.ItemDataRole.UserRole)
     agenda.list.setCurrentItem(alert_row)
     assert agenda.ack_button.isEnabled() and agenda.call_button.isEnabled()
+    # Teleassistance started from the alarm: the Calls area gets the patient, as a teleassistance.
+    calls = page(window, "calls")
+    with qtbot.waitSignal(agenda.call_requested, timeout=3000) as from_alert:
+        agenda.call_button.click()
+    assert isinstance(from_alert.args[0], TeleassistanceDidRequest)
+    qtbot.waitUntil(lambda: calls.patient.text() == alert.patient_id, timeout=3000)
+    assert calls.kind.currentData() == "teleassistenza"
+    window.show_area("agenda")
     shot(window, tmp_path / "agenda_nurse.png")
     agenda.ack_button.click()
     qtbot.waitUntil(lambda: agenda.message.text() == "Alert acknowledged.", timeout=15_000)

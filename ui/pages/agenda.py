@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.workflows import Agenda, AgendaItem, AgendaItemKind
 from app.services.agenda import CallDidRequest
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
+from app.services.telemonitoring import TeleassistanceDidRequest
 from app.session.events import SessionDidChange, SessionState
 from ui.clinical import (
     BusyRunner,
@@ -316,8 +317,12 @@ class AgendaPage(Page):
         item = self.selected_item()
         if item is None or item.patient_id is None:
             return
-        kind = AgendaItemKind.TELEASSISTANCE if item.kind is AgendaItemKind.ALERT else item.kind
-        event = CallDidRequest(kind, item.patient_id, item.resource_ref)
+        event: CallDidRequest | TeleassistanceDidRequest
+        if item.kind is AgendaItemKind.ALERT:
+            # Teleassistance started by a threshold alarm (the same event as telemonitoring's).
+            event = TeleassistanceDidRequest(item.patient_id, item.resource_ref)
+        else:
+            event = CallDidRequest(item.kind, item.patient_id, item.resource_ref)
         self.ctx.workstation.bus.publish(event)
         self.call_requested.emit(event)
         self.message.setText(self.tr("Call requested: the Calls area opens it."))
