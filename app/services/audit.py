@@ -20,11 +20,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import platform
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from app.domain.audit import (
     AuditAction,
@@ -34,7 +36,7 @@ from app.domain.audit import (
     to_audit_event,
 )
 from app.domain.outbox import OutboxUnit, OutboxWriter, UnitKind
-from app.events import Event
+from app.events import Event, EventBus
 from app.logs import safe
 from app.session.errors import SecretStoreUnavailable
 from app.session.tokens import SecretStore
@@ -257,3 +259,86 @@ class AuditTrail:
             label="Audit",
             created_at_utc=entry.recorded_at_utc,
         )
+
+
+class VaultLike(Protocol):
+    """An open vault: its chained table, its outbox and its file (``offline_cache`` Vault)."""
+
+    @property
+    def audit(self) -> ChainStore: ...
+    @property
+    def outbox(self) -> OutboxWriter: ...
+    @property
+    def path(self) -> Path: ...
+
+
+def audit_trail_for(
+    vault: VaultLike,
+    *,
+    actor: str,
+    actor_name: str,
+    publish: Callable[[Event], None],
+    station: str | None = None,
+    anchor: HeadAnchor | None = None,
+) -> AuditTrail:
+    """The trail of ``vault``: its chain id is the vault file's (non-identifying) name, the
+    station this computer's name, and the head anchored in the OS secret store."""
+    return AuditTrail(
+        chain=vault.audit,
+        outbox=vault.outbox,
+        publish=publish,
+        chain_id=vault.path.stem,
+        actor=actor,
+        actor_name=actor_name,
+        station=station or platform.node() or "workstation",
+        anchor=anchor if anchor is not None else SecretStoreAnchor(),
+    )
+
+
+Recorder = Callable[..., Coroutine[Any, Any, int]]
+
+
+class AuditFeed:
+    """Records the audited acts other services announce on the bus.
+
+    ``recorder`` returns the active clinician's ``AuditTrail.record`` (None when nobody is
+    logged in or there is no vault). Handled: a measurement saved
+    (``MeasurementDidSave``) and a call started from the agenda or an alert (``CallDidRequest``).
+    Services without an event call ``session.audit.record(...)`` themselves.
+
+    Thread affinity: handlers run on the core loop (bus rule).
+    """
+
+    def __init__(self, *, bus: EventBus, recorder: Callable[[], Recorder | None]) -> None:
+        from app.services.agenda import CallDidRequest
+        from app.services.devices import MeasurementDidSave
+
+        self._recorder = recorder
+        self._tasks: set[asyncio.Task[int]] = set()
+        bus.subscribe(MeasurementDidSave, self._on_measurement)
+        bus.subscribe(CallDidRequest, self._on_call)
+
+    def _on_measurement(self, event: Any) -> None:
+        self._record(AuditAction.MEASUREMENT, what=f"urn:uuid:{event.measurement_id}")
+
+    def _on_call(self, event: Any) -> None:
+        self._record(AuditAction.CALL, patient_id=event.patient_id, what=event.resource_ref)
+
+    def _record(self, action: AuditAction, **where: str | None) -> None:
+        record = self._recorder()
+        if record is None:
+            _log.warning("audited act without an open vault: %s", safe(action.value))
+            return
+        task: asyncio.Task[int] = asyncio.get_running_loop().create_task(record(action, **where))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[int]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            _log.error("audit entry not written: %s", safe(type(task.exception()).__name__))
+
+    async def drain(self) -> None:
+        """Wait for the entries being written (tests, shutdown)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=10)

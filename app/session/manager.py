@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.domain.audit import AuditAction
 from app.events import Event
 from app.logs import safe
 from app.session.errors import NotLoggedIn, SessionError, VaultOwnedByAnotherUser
@@ -41,6 +42,20 @@ VaultOpener = Callable[[Identity], Awaitable[VaultHandle]]
 """Opens (creating on first use) the vault of an identity."""
 
 
+class AuditRecorder(Protocol):
+    """The audit trail of one open vault (``app.services.audit.AuditTrail`` fits)."""
+
+    async def verify(self) -> bool: ...
+    async def resend_tail(self, count: int = ...) -> int: ...
+    async def record(
+        self, action: AuditAction, *, patient_id: str | None = None, what: str | None = None
+    ) -> int: ...
+
+
+AuditFactory = Callable[[Identity, VaultHandle], AuditRecorder | None]
+"""Builds the audit trail of a freshly opened vault (None: this vault keeps no audit log)."""
+
+
 @dataclass(slots=True)
 class _Parked:
     identity: Identity
@@ -59,6 +74,7 @@ class SessionManager:
         token_store: TokenStore,
         oidc: OidcClient | Callable[[], OidcClient] | None = None,
         vault_opener: VaultOpener | None = None,
+        audit_factory: AuditFactory | None = None,
     ) -> None:
         self._publish = publish
         self.offline = offline
@@ -66,6 +82,9 @@ class SessionManager:
         self._oidc_source = oidc
         self._oidc: OidcClient | None = oidc if isinstance(oidc, OidcClient) else None
         self._open_vault = vault_opener
+        self._audit_factory = audit_factory
+        #: The audit trail of the active clinician's vault (None without a vault).
+        self.audit: AuditRecorder | None = None
         self.state = SessionState.SIGNED_OUT
         self.identity: Identity | None = None
         self.offline_mode = False
@@ -150,6 +169,7 @@ class SessionManager:
             if self.state is SessionState.ACTIVE:
                 self.state = SessionState.LOCKED
                 self._announce()
+        await self._audit(AuditAction.LOCK)
 
     async def unlock(self, pin: str) -> Identity:
         """Unlock a locked session with the clinician's PIN."""
@@ -159,6 +179,7 @@ class SessionManager:
         async with self._lock:
             self.state = SessionState.ACTIVE
             self._announce()
+        await self._audit(AuditAction.UNLOCK)
         return identity
 
     async def switch_user(self) -> None:
@@ -220,10 +241,27 @@ class SessionManager:
             self._tokens = tokens
             self._vault = vault
             self.offline_mode = offline
+            self.audit = None
+            if vault is not None and self._audit_factory is not None:
+                self.audit = self._audit_factory(identity, vault)
+            if self.audit is not None:
+                # Verify at start; a break is published by the trail and never blocks the login.
+                await self.audit.verify()
+                await self.audit.resend_tail()
             self.state = SessionState.ACTIVE
             self._announce()
+        await self._audit(AuditAction.UNLOCK if offline else AuditAction.LOGIN)
+
+    async def _audit(self, action: AuditAction) -> None:
+        if self.audit is None:
+            return
+        try:
+            await self.audit.record(action)
+        except Exception as exc:  # the store reports its own failure; a lock must still lock
+            _log.error("audit entry not written: %s", safe(type(exc).__name__))
 
     def _clear(self) -> None:
+        self.audit = None
         self.identity = None
         self._tokens = None
         self._vault = None
