@@ -237,10 +237,11 @@ class SyncWorker:
     # ------------------------------------------------------------------ one unit
 
     async def _send(self, unit: PendingUnit, counters: _Counters) -> bool:
+        in_updates = [False]  # set once the Bundle is stored as sent
         try:
-            await self._send_steps(unit)
+            await self._send_steps(unit, in_updates)
         except (BackendError, fhirjson.FhirJsonError) as exc:
-            failure = self._classify(exc, unit)
+            failure = self._classify(exc, unit, in_updates=in_updates[0])
             await self._outbox.record_failure(
                 unit.unit_id,
                 reason=failure.reason,
@@ -277,7 +278,7 @@ class SyncWorker:
             self._last_progress = now
             await self.publish_counts()
 
-    async def _send_steps(self, unit: PendingUnit) -> None:
+    async def _send_steps(self, unit: PendingUnit, in_updates: list[bool]) -> None:
         for attachment in unit.attachments:
             if attachment.sent:
                 continue
@@ -292,6 +293,7 @@ class SyncWorker:
             await self._outbox.mark_bundle_done(
                 unit.unit_id, response_json=fhirjson.dumps(result.bundle)
             )
+        in_updates[0] = True
         for index in range(unit.updates_done, len(unit.updates)):
             await self._apply_update(unit.updates[index])
             await self._outbox.mark_update_done(unit.unit_id, index)
@@ -309,7 +311,7 @@ class SyncWorker:
             update.resource_type, update.resource_id, apply, attempts=5
         )
 
-    def _classify(self, exc: Exception, unit: PendingUnit) -> _Failure:
+    def _classify(self, exc: Exception, unit: PendingUnit, *, in_updates: bool) -> _Failure:
         attempts = unit.attempts + 1
 
         def server_side(reason: str, status: int | None, *, at_least_s: float = 0.0) -> _Failure:
@@ -333,7 +335,7 @@ class SyncWorker:
             # Not the item's fault: the session must be renewed; never dead-letter for it.
             delay = self._policy.delay_s(attempts, offline=True, rng=self._rng)
             return _Failure("sign in again to send this item", 401, delay)
-        if isinstance(exc, PreconditionFailed) and unit.bundle_done:
+        if isinstance(exc, PreconditionFailed) and in_updates:
             return server_side("the record kept changing on the server; will retry", 412)
         if isinstance(exc, HttpStatusError):
             return _Failure(_server_reason(exc), exc.status, None)

@@ -171,3 +171,19 @@ def test_unit_rejects_bundles_that_cannot_be_resent_safely() -> None:
     )
     value = decimal_kept.bundle()["entry"][1]["resource"]["valueQuantity"]["value"]
     assert str(value) == "36.60"
+
+
+async def test_ready_window_is_exact_for_long_single_patient_queues(vault: Vault) -> None:
+    from offline_cache.outbox import READY_WINDOW
+
+    units = [measurement_unit(patient_cf="RSSMRA80A01H501U") for _ in range(READY_WINDOW + 20)]
+    other = measurement_unit(patient_cf="RSSMRA85T10A562S")
+    for unit in (*units, other):
+        await vault.outbox.enqueue(unit)
+    # Only the head of the long queue; the other patient is beyond the window (it comes later).
+    assert [u.unit_id for u in await vault.outbox.ready(limit=4)] == [str(units[0].unit_id)]
+    for unit in units[: READY_WINDOW - 1]:
+        await vault.outbox.mark_bundle_done(str(unit.unit_id), response_json=b"{}")
+    # Now the window reaches the other patient: both heads, still one per patient.
+    ready = await vault.outbox.ready(limit=4)
+    assert [u.unit_id for u in ready] == [str(units[READY_WINDOW - 1].unit_id), str(other.unit_id)]
