@@ -151,20 +151,23 @@ class VirtualDevice:
 
     SERVICE_UUID16: int = 0
     EXTRA_SERVICE_UUID16S: tuple[int, ...] = ()
+    DEFAULT_NAME = "LAB-DEVICE"
+    #: The profile service's characteristics: (16-bit UUID, properties, static read value).
+    CHARACTERISTICS: tuple[tuple[int, gatt.Characteristic.Properties, bytes], ...] = ()
 
     def __init__(
         self,
         radio: VirtualRadio,
         *,
-        name: str,
+        name: str | None = None,
         options: LabOptions | None = None,
         address: str | None = None,
     ) -> None:
         self.radio = radio
-        self.name = name
-        self.options = options or LabOptions()
+        self.name = name or self.DEFAULT_NAME
+        self.options = options or self.default_options()
         self.address = address or radio.next_address()
-        self.device: Device = new_stack(radio.link, name=name, address=self.address)
+        self.device: Device = new_stack(radio.link, name=self.name, address=self.address)
         self.device.pairing_config_factory = lambda _c: pairing.PairingConfig(
             sc=True,
             mitm=self.options.passkey is not None,
@@ -346,8 +349,18 @@ class VirtualDevice:
             [self._char(0x2A2B, _P.READ | _P.WRITE | _P.NOTIFY, value=value, protected=False)],
         )
 
+    @classmethod
+    def default_options(cls) -> LabOptions:
+        """Options when none are given (subclasses model their typical device)."""
+        return LabOptions()
+
     def _profile_services(self) -> list[gatt.Service]:
-        raise NotImplementedError
+        return [
+            gatt.Service(
+                f"{self.SERVICE_UUID16:04X}",
+                [self._char(u, props, value=value) for u, props, value in self.CHARACTERISTICS],
+            )
+        ]
 
     def characteristic(self, uuid16: int) -> gatt.Characteristic[bytes]:
         return self._chars[uuid16]
@@ -419,30 +432,16 @@ class BloodPressureMonitor(VirtualDevice):
     """
 
     SERVICE_UUID16 = 0x1810
+    DEFAULT_NAME = "LAB-BPM"
+    CHARACTERISTICS = (
+        (0x2A35, _P.INDICATE, b""),
+        (0x2A36, _P.NOTIFY, b""),
+        (0x2A49, _P.READ, (0x0005).to_bytes(2, "little")),
+    )
 
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str = "LAB-BPM",
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(
-            radio, name=name, options=options or LabOptions(clock_set=False), address=address
-        )
-
-    def _profile_services(self) -> list[gatt.Service]:
-        return [
-            gatt.Service(
-                "1810",
-                [
-                    self._char(0x2A35, _P.INDICATE),
-                    self._char(0x2A36, _P.NOTIFY),
-                    self._char(0x2A49, _P.READ, value=(0x0005).to_bytes(2, "little")),
-                ],
-            )
-        ]
+    @classmethod
+    def default_options(cls) -> LabOptions:
+        return LabOptions(clock_set=False)
 
     async def measure(
         self,
@@ -485,28 +484,12 @@ class PulseOximeter(VirtualDevice):
     0x2A60 features."""
 
     SERVICE_UUID16 = 0x1822
-
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str = "LAB-PLX",
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(radio, name=name, options=options, address=address)
-
-    def _profile_services(self) -> list[gatt.Service]:
-        return [
-            gatt.Service(
-                "1822",
-                [
-                    self._char(0x2A5E, _P.INDICATE),
-                    self._char(0x2A5F, _P.NOTIFY),
-                    self._char(0x2A60, _P.READ, value=(0).to_bytes(2, "little")),
-                ],
-            )
-        ]
+    DEFAULT_NAME = "LAB-PLX"
+    CHARACTERISTICS = (
+        (0x2A5E, _P.INDICATE, b""),
+        (0x2A5F, _P.NOTIFY, b""),
+        (0x2A60, _P.READ, (0).to_bytes(2, "little")),
+    )
 
     async def spot_check(self, *, spo2_pct: Measurement, pulse_rate_bpm: Measurement) -> bytes:
         payload = encode_plx_spot_check(
@@ -547,27 +530,11 @@ class Thermometer(VirtualDevice):
     """Health Thermometer Service: 0x2A1C (indicate), 0x2A1D temperature type."""
 
     SERVICE_UUID16 = 0x1809
-
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str = "LAB-THERMO",
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(radio, name=name, options=options, address=address)
-
-    def _profile_services(self) -> list[gatt.Service]:
-        return [
-            gatt.Service(
-                "1809",
-                [
-                    self._char(0x2A1C, _P.INDICATE),
-                    self._char(0x2A1D, _P.READ, value=bytes([TemperatureType.EAR])),
-                ],
-            )
-        ]
+    DEFAULT_NAME = "LAB-THERMO"
+    CHARACTERISTICS = (
+        (0x2A1C, _P.INDICATE, b""),
+        (0x2A1D, _P.READ, bytes([TemperatureType.EAR])),
+    )
 
     async def measure(
         self, *, temperature: Measurement, unit: TemperatureUnit = TemperatureUnit.CELSIUS
@@ -585,27 +552,11 @@ class WeightScale(VirtualDevice):
     """Weight Scale Service: 0x2A9D (indicate), 0x2A9E feature."""
 
     SERVICE_UUID16 = 0x181D
-
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str = "LAB-SCALE",
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(radio, name=name, options=options, address=address)
-
-    def _profile_services(self) -> list[gatt.Service]:
-        return [
-            gatt.Service(
-                "181D",
-                [
-                    self._char(0x2A9D, _P.INDICATE),
-                    self._char(0x2A9E, _P.READ, value=(0x0000000E).to_bytes(4, "little")),
-                ],
-            )
-        ]
+    DEFAULT_NAME = "LAB-SCALE"
+    CHARACTERISTICS = (
+        (0x2A9D, _P.INDICATE, b""),
+        (0x2A9E, _P.READ, (0x0000000E).to_bytes(4, "little")),
+    )
 
     async def measure(self, *, weight: Decimal | None, unit: WeightUnit = WeightUnit.KG) -> bytes:
         payload = encode_weight_measurement(
@@ -629,24 +580,11 @@ class HeartRateMonitor(VirtualDevice):
     """Heart Rate Service: 0x2A37 (notify)."""
 
     SERVICE_UUID16 = 0x180D
-
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str = "LAB-HR",
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(radio, name=name, options=options, address=address)
-
-    def _profile_services(self) -> list[gatt.Service]:
-        return [
-            gatt.Service(
-                "180D",
-                [self._char(0x2A37, _P.NOTIFY), self._char(0x2A38, _P.READ, value=b"\x01")],
-            )
-        ]
+    DEFAULT_NAME = "LAB-HR"
+    CHARACTERISTICS = (
+        (0x2A37, _P.NOTIFY, b""),
+        (0x2A38, _P.READ, b"\x01"),
+    )
 
     async def beat(self, heart_rate_bpm: int) -> bytes:
         payload = encode_heart_rate_measurement(
@@ -666,21 +604,21 @@ class GlucoseMeter(VirtualDevice):
     """
 
     SERVICE_UUID16 = 0x1808
+    DEFAULT_NAME = "meter+00001"
+
+    @classmethod
+    def default_options(cls) -> LabOptions:
+        return LabOptions(require_encryption=True, passkey=123456)
 
     def __init__(
         self,
         radio: VirtualRadio,
         *,
-        name: str = "meter+00001",
+        name: str | None = None,
         options: LabOptions | None = None,
         address: str | None = None,
     ) -> None:
-        super().__init__(
-            radio,
-            name=name,
-            options=options or LabOptions(require_encryption=True, passkey=123456),
-            address=address,
-        )
+        super().__init__(radio, name=name, options=options, address=address)
         self.records: list[GlucoseMeasurement] = []
         self.drop_link_after: int | None = None
         self.record_interval_s = 0.0
