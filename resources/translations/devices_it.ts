@@ -4,7 +4,7 @@
 <context>
     <name>Areas</name>
     <message>
-        <location filename="../../ui/pages/devices.py" line="308" />
+        <location filename="../../ui/pages/devices.py" line="310" />
         <source>Devices</source>
         <translation>Dispositivi</translation>
     </message>
@@ -12,283 +12,283 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/pages/devices.py" line="53" />
+        <location filename="../../ui/pages/devices.py" line="55" />
         <source>Systolic</source>
         <extracomment>Labels of measured values (DisplayValue.label), translated at display time.</extracomment>
         <translation>Sistolica</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="54" />
+        <location filename="../../ui/pages/devices.py" line="56" />
         <source>Diastolic</source>
         <translation>Diastolica</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="55" />
+        <location filename="../../ui/pages/devices.py" line="57" />
         <source>Mean arterial pressure</source>
         <translation>Pressione arteriosa media</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="56" />
+        <location filename="../../ui/pages/devices.py" line="58" />
         <source>Pulse rate</source>
         <translation>Frequenza del polso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="57" />
+        <location filename="../../ui/pages/devices.py" line="59" />
         <source>SpO2</source>
         <translation>SpO2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="58" />
+        <location filename="../../ui/pages/devices.py" line="60" />
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="59" />
+        <location filename="../../ui/pages/devices.py" line="61" />
         <source>Weight</source>
         <translation>Peso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="60" />
+        <location filename="../../ui/pages/devices.py" line="62" />
         <source>Body fat</source>
         <translation>Massa grassa</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="61" />
+        <location filename="../../ui/pages/devices.py" line="63" />
         <source>Glucose</source>
         <translation>Glicemia</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="62" />
+        <location filename="../../ui/pages/devices.py" line="64" />
         <source>Heart rate</source>
         <translation>Frequenza cardiaca</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="68" />
+        <location filename="../../ui/pages/devices.py" line="70" />
         <source>Bluetooth is off or missing.</source>
         <extracomment>What the user reads for each failure: what happened, then what to do.</extracomment>
         <translation>Il Bluetooth è spento o assente.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="69" />
+        <location filename="../../ui/pages/devices.py" line="71" />
         <source>Turn Bluetooth on in the system settings (or plug in the Bluetooth adapter), then scan again.</source>
         <translation>Attiva il Bluetooth nelle impostazioni di sistema (o collega l'adattatore Bluetooth), poi ripeti la ricerca.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="75" />
+        <location filename="../../ui/pages/devices.py" line="77" />
         <source>The device is not advertising.</source>
         <translation>Il dispositivo non è visibile.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="76" />
+        <location filename="../../ui/pages/devices.py" line="78" />
         <source>Switch the device on and put it in pairing mode (see its manual: usually hold the Bluetooth or Start button until the symbol blinks), keep it within two metres, then scan again.</source>
         <translation>Accendi il dispositivo e mettilo in modalità di associazione (vedi il manuale: di solito si tiene premuto il tasto Bluetooth o Start finché il simbolo lampeggia), tienilo entro due metri, poi ripeti la ricerca.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="83" />
+        <location filename="../../ui/pages/devices.py" line="85" />
         <source>Pairing was refused.</source>
         <translation>L'associazione è stata rifiutata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="84" />
+        <location filename="../../ui/pages/devices.py" line="86" />
         <source>Check the PIN shown on the device display (or printed on its label) and try again; if the device left pairing mode, put it back in pairing mode first.</source>
         <translation>Controlla il PIN mostrato sul display del dispositivo (o stampato sulla sua etichetta) e riprova; se il dispositivo è uscito dalla modalità di associazione, rimettilo prima in quella modalità.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="91" />
+        <location filename="../../ui/pages/devices.py" line="93" />
         <source>The device no longer recognises this workstation.</source>
         <translation>Il dispositivo non riconosce più questa postazione.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="92" />
+        <location filename="../../ui/pages/devices.py" line="94" />
         <source>It was reset or paired with another phone or computer. Press 'Remove pairing', put the device in pairing mode, then press 'Pair' again.</source>
         <translation>È stato azzerato o associato a un altro telefono o computer. Premi 'Rimuovi associazione', metti il dispositivo in modalità di associazione, poi premi di nuovo 'Associa'.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="99" />
+        <location filename="../../ui/pages/devices.py" line="101" />
         <source>The connection was lost.</source>
         <translation>La connessione si è interrotta.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="100" />
+        <location filename="../../ui/pages/devices.py" line="102" />
         <source>Bring the device closer, check its batteries and try again. Readings already received are not lost.</source>
         <translation>Avvicina il dispositivo, controlla le batterie e riprova. Le misure già ricevute non vanno perse.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="107" />
+        <location filename="../../ui/pages/devices.py" line="109" />
         <source>No measurement arrived.</source>
         <translation>Non è arrivata nessuna misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="108" />
+        <location filename="../../ui/pages/devices.py" line="110" />
         <source>Start the measurement on the device and wait for the result; for a meter, there may be no new readings since the last transfer.</source>
         <translation>Avvia la misura sul dispositivo e attendi il risultato; per un glucometro, potrebbero non esserci nuove misure dall'ultimo trasferimento.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="115" />
+        <location filename="../../ui/pages/devices.py" line="117" />
         <source>The device sent data that cannot be read.</source>
         <translation>Il dispositivo ha inviato dati illeggibili.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="116" />
+        <location filename="../../ui/pages/devices.py" line="118" />
         <source>Repeat the measurement. If it happens again, the device may be faulty: contact the help desk.</source>
         <translation>Ripeti la misura. Se succede di nuovo, il dispositivo potrebbe essere guasto: contatta l'assistenza.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="123" />
+        <location filename="../../ui/pages/devices.py" line="125" />
         <source>This device is not supported.</source>
         <translation>Questo dispositivo non è supportato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="124" />
+        <location filename="../../ui/pages/devices.py" line="126" />
         <source>Enter the values manually, or use a supported device.</source>
         <translation>Inserisci i valori a mano, oppure usa un dispositivo supportato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="127" />
+        <location filename="../../ui/pages/devices.py" line="129" />
         <source>The local store is not open.</source>
         <translation>L'archivio locale non è aperto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="128" />
+        <location filename="../../ui/pages/devices.py" line="130" />
         <source>Log in again to open your encrypted store; the measurement stays on screen until it is saved.</source>
         <translation>Accedi di nuovo per aprire il tuo archivio cifrato; la misura resta sullo schermo finché non è salvata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="257" />
+        <location filename="../../ui/pages/devices.py" line="259" />
         <source>Pairing guide</source>
         <translation>Guida all'associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="259" />
+        <location filename="../../ui/pages/devices.py" line="261" />
         <source>&amp;PIN shown on the device:</source>
         <translation>&amp;PIN mostrato sul dispositivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="262" />
+        <location filename="../../ui/pages/devices.py" line="264" />
         <source>PIN shown on the device</source>
         <translation>PIN mostrato sul dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="264" />
-        <location filename="../../ui/pages/devices.py" line="265" />
+        <location filename="../../ui/pages/devices.py" line="266" />
+        <location filename="../../ui/pages/devices.py" line="267" />
         <source>Confirm PIN</source>
         <translation>Conferma PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="266" />
         <location filename="../../ui/pages/devices.py" line="268" />
+        <location filename="../../ui/pages/devices.py" line="270" />
         <source>Cancel pairing</source>
         <translation>Annulla associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="270" />
         <location filename="../../ui/pages/devices.py" line="272" />
+        <location filename="../../ui/pages/devices.py" line="274" />
         <source>Numbers match</source>
         <translation>I numeri coincidono</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="274" />
         <location filename="../../ui/pages/devices.py" line="276" />
+        <location filename="../../ui/pages/devices.py" line="278" />
         <source>Numbers differ</source>
         <translation>I numeri sono diversi</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="412" />
+        <location filename="../../ui/pages/devices.py" line="415" />
         <source>&amp;Patient:</source>
         <translation>&amp;Paziente:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="413" />
+        <location filename="../../ui/pages/devices.py" line="416" />
         <source>Patient</source>
         <translation>Paziente</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="415" />
+        <location filename="../../ui/pages/devices.py" line="418" />
         <source>Devices in range</source>
         <translation>Dispositivi nelle vicinanze</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="418" />
+        <location filename="../../ui/pages/devices.py" line="421" />
         <source>&amp;Scan</source>
         <translation>&amp;Cerca</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="419" />
+        <location filename="../../ui/pages/devices.py" line="422" />
         <source>P&amp;air</source>
         <translation>&amp;Associa</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="420" />
+        <location filename="../../ui/pages/devices.py" line="423" />
         <source>&amp;Remove pairing</source>
         <translation>&amp;Rimuovi associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="421" />
+        <location filename="../../ui/pages/devices.py" line="424" />
         <source>&amp;Take measurement</source>
         <translation>Acquisisci &amp;misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="422" />
+        <location filename="../../ui/pages/devices.py" line="425" />
         <source>&amp;Confirm and save</source>
         <translation>C&amp;onferma e salva</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="423" />
+        <location filename="../../ui/pages/devices.py" line="426" />
         <source>&amp;Discard</source>
         <translation>&amp;Scarta</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="428" />
+        <location filename="../../ui/pages/devices.py" line="431" />
         <source>Device operation in progress</source>
         <translation>Operazione sul dispositivo in corso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="430" />
+        <location filename="../../ui/pages/devices.py" line="433" />
         <source>Measurement</source>
         <translation>Misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="433" />
+        <location filename="../../ui/pages/devices.py" line="436" />
         <source>Parameter</source>
         <translation>Parametro</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="434" />
+        <location filename="../../ui/pages/devices.py" line="437" />
         <source>Value</source>
         <translation>Valore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="435" />
+        <location filename="../../ui/pages/devices.py" line="438" />
         <source>Unit</source>
         <translation>Unità</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="438" />
+        <location filename="../../ui/pages/devices.py" line="441" />
         <source>Measured values</source>
         <translation>Valori misurati</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="440" />
+        <location filename="../../ui/pages/devices.py" line="443" />
         <source>Measurement details</source>
         <translation>Dettagli della misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="446" />
+        <location filename="../../ui/pages/devices.py" line="449" />
         <source>1. Switch the device on and put it in pairing mode. 2. Press Scan. 3. Select it and press Pair.</source>
         <translation>1. Accendi il dispositivo e mettilo in modalità di associazione. 2. Premi Cerca. 3. Selezionalo e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="451" />
+        <location filename="../../ui/pages/devices.py" line="454" />
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="529" />
+        <location filename="../../ui/pages/devices.py" line="532" />
         <source>Scanning for devices…</source>
         <translation>Ricerca dei dispositivi…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="538" />
+        <location filename="../../ui/pages/devices.py" line="541" />
         <source>%n device(s) found.</source>
         <translation>
             <numerusform>%n dispositivo trovato.</numerusform>
@@ -296,77 +296,82 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="550" />
+        <location filename="../../ui/pages/devices.py" line="553" />
         <source>connected</source>
         <translation>connesso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="553" />
+        <location filename="../../ui/pages/devices.py" line="556" />
         <source>PIN needed</source>
         <translation>serve il PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="581" />
+        <location filename="../../ui/pages/devices.py" line="577" />
+        <source>%1 disconnected.</source>
+        <translation>%1 disconnesso.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="600" />
         <source>Pairing with %1… If the device shows a PIN, type it below.</source>
         <translation>Associazione con %1… Se il dispositivo mostra un PIN, digitalo qui sotto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="585" />
+        <location filename="../../ui/pages/devices.py" line="604" />
         <source>Pairing…</source>
         <translation>Associazione in corso…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="593" />
+        <location filename="../../ui/pages/devices.py" line="612" />
         <source>Paired. Select the patient and press Take measurement.</source>
         <translation>Associato. Seleziona il paziente e premi Acquisisci misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="598" />
+        <location filename="../../ui/pages/devices.py" line="617" />
         <source>Paired with %1.</source>
         <translation>Associato con %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="604" />
+        <location filename="../../ui/pages/devices.py" line="623" />
         <source>Type the 6-digit PIN shown on %1 (or printed on its label).</source>
         <translation>Digita il PIN di 6 cifre mostrato su %1 (o stampato sulla sua etichetta).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="613" />
+        <location filename="../../ui/pages/devices.py" line="632" />
         <source>Does %1 show the number %2?</source>
         <translation>%1 mostra il numero %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="622" />
+        <location filename="../../ui/pages/devices.py" line="641" />
         <source>The PIN has 6 digits.</source>
         <translation>Il PIN ha 6 cifre.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="648" />
+        <location filename="../../ui/pages/devices.py" line="667" />
         <source>Pairing removed. Put the device in pairing mode and press Pair.</source>
         <translation>Associazione rimossa. Metti il dispositivo in modalità di associazione e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="653" />
+        <location filename="../../ui/pages/devices.py" line="672" />
         <source>Pairing with %1 removed.</source>
         <translation>Associazione con %1 rimossa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="668" />
+        <location filename="../../ui/pages/devices.py" line="687" />
         <source>Waiting for the measurement from %1…</source>
         <translation>In attesa della misura da %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="678" />
+        <location filename="../../ui/pages/devices.py" line="697" />
         <source>Check the values, then confirm to save them.</source>
         <translation>Controlla i valori, poi conferma per salvarli.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="697" />
+        <location filename="../../ui/pages/devices.py" line="716" />
         <source>Measured at %1 by %2.</source>
         <translation>Misurato alle %1 da %2.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="703" />
+        <location filename="../../ui/pages/devices.py" line="722" />
         <source>%n stored reading(s) will be saved.</source>
         <translation>
             <numerusform>Verrà salvata %n misura memorizzata.</numerusform>
@@ -374,22 +379,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="708" />
+        <location filename="../../ui/pages/devices.py" line="727" />
         <source>Paired link.</source>
         <translation>Collegamento associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="710" />
+        <location filename="../../ui/pages/devices.py" line="729" />
         <source>Unpaired link.</source>
         <translation>Collegamento non associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="714" />
+        <location filename="../../ui/pages/devices.py" line="733" />
         <source>Device clock offset: %1 s.</source>
         <translation>Scarto dell'orologio del dispositivo: %1 s.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="739" />
+        <location filename="../../ui/pages/devices.py" line="758" />
         <source>Saved: %n value(s) will be sent to the regional record.</source>
         <translation>
             <numerusform>Salvato: %n valore sarà inviato al fascicolo regionale.</numerusform>
@@ -397,7 +402,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="758" />
+        <location filename="../../ui/pages/devices.py" line="777" />
         <source>Measurement discarded.</source>
         <translation>Misura scartata.</translation>
     </message>

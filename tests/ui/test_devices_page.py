@@ -4,7 +4,6 @@ SQLCipher outbox; failures explained in the user's language."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.backend import fhirjson
 from app.config import Paths, Settings
 from app.services.devices import DeviceService, FailureKind, PatientChoice
 from app.workstation import Workstation
@@ -30,7 +28,7 @@ from devices.lab import BloodPressureMonitor, GlucoseMeter, VirtualRadio
 from devices.transport import Backends, BleTransport, ConnectPolicy
 from offline_cache.db import Database
 from offline_cache.outbox import Outbox
-from offline_cache.vault import open_connection
+from tests.integration.devices.outbox_reading import open_outbox, stored_bundles
 from ui.bridge import Bridge
 from ui.context import UiContext
 from ui.i18n import Translations
@@ -58,7 +56,6 @@ def lab_ctx(qapp, tmp_path: Path):
     ws.start()
     lab = Lab()
     path = tmp_path / "ui.vault"
-    key = os.urandom(32)
 
     async def setup() -> DeviceService:
         lab.radio = VirtualRadio()
@@ -66,10 +63,7 @@ def lab_ctx(qapp, tmp_path: Path):
         lab.bpm = await BloodPressureMonitor(lab.radio).start()
         lab.meter = await GlucoseMeter(lab.radio).start()
         lab.meter.add_records([Decimal(95), Decimal(140)])
-        lab.db = await Database.open(
-            lambda: open_connection(path, key, key_verified=True), name="ui", path=path
-        )
-        lab.outbox = Outbox(lab.db)
+        lab.db, lab.outbox = await open_outbox(path)
         scanner, client = lab.radio.backends()
         transport = BleTransport(
             Backends(scanner, client, "ble-virtual"),
@@ -118,15 +112,6 @@ def _page(ctx: UiContext, service: DeviceService, qtbot: Any) -> DevicesPage:
 
 def _on_core(ctx: UiContext, coro: Any) -> Any:
     return ctx.workstation.runtime.submit(coro).result(timeout=10)
-
-
-async def _stored(outbox: Outbox) -> list[dict[str, Any]]:
-    bundles = []
-    while units := await outbox.ready(limit=50):
-        for unit in units:
-            bundles.append(fhirjson.loads(unit.bundle_json))
-            await outbox.mark_bundle_done(unit.unit_id, response_json=b"{}")
-    return bundles
 
 
 def test_point_of_care_flow_pair_measure_confirm_saved(lab_ctx, qtbot) -> None:
@@ -196,7 +181,15 @@ def test_point_of_care_flow_pair_measure_confirm_saved(lab_ctx, qtbot) -> None:
     qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.pending is None and not page.busy, timeout=10_000)
 
-    bundles = _on_core(ctx, _stored(lab.outbox))
+    # The monitor walks away: the list shows it is no longer connected.
+    assert "connected" in page.device_list.currentItem().text()
+    _on_core(ctx, lab.bpm.drop_links())
+    qtbot.waitUntil(
+        lambda: "connected" not in page.device_list.currentItem().text(), timeout=10_000
+    )
+    assert "disconnected" in page.status.text()
+
+    bundles = _on_core(ctx, stored_bundles(lab.outbox))
     assert len(bundles) == 2
     subjects = {
         e["resource"]["subject"]["reference"]

@@ -12,6 +12,7 @@ All device work runs on the core loop through :class:`app.services.devices.Devic
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.services.devices import (
     DeviceFailure,
+    DeviceLinkDidChange,
     DeviceService,
     FailureKind,
     FoundDevice,
@@ -401,6 +403,7 @@ class DevicesPage(Page):
         self.guide.pin_cancel.clicked.connect(self._cancel_pin)
         self.guide.compare_yes.clicked.connect(lambda: self._answer_compare(True))
         self.guide.compare_no.clicked.connect(lambda: self._answer_compare(False))
+        ctx.bridge.on(DeviceLinkDidChange, self._on_link_changed)
         self.retranslate()
         self._update_controls()
         self._run(self.service.list_patients(), self._on_patients, name="devices.patients")
@@ -561,6 +564,22 @@ class DevicesPage(Page):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
         if 0 <= row < len(self.devices):
             self.device_list.setCurrentRow(row)
+
+    def _on_link_changed(self, event: DeviceLinkDidChange) -> None:
+        """A link came up or dropped (GUI thread, from the bridge)."""
+        changed = False
+        for i, d in enumerate(self.devices):
+            if d.address == event.address and d.connected != event.connected:
+                self.devices[i] = dataclasses.replace(d, connected=event.connected)
+                changed = True
+                if not event.connected:
+                    self._set_status(
+                        QCoreApplication.translate("DevicesPage", "%1 disconnected.").replace(
+                            "%1", d.name
+                        )
+                    )
+        if changed:
+            self._fill_devices()
 
     def select_device(self, name: str) -> None:
         """Select the device whose advertised name is ``name`` (keyboard helpers, tests)."""

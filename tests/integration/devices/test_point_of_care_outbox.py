@@ -4,7 +4,6 @@ outbox, for each virtual device, through DeviceService (the layer the Devices pa
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from app.backend import fhirjson
 from app.services.devices import (
     DeviceFailure,
     DeviceService,
@@ -34,9 +32,8 @@ from devices.lab import (
 )
 from devices.prompter import FixedPrompter
 from devices.transport import BleTransport
-from offline_cache.db import Database
 from offline_cache.outbox import Outbox
-from offline_cache.vault import open_connection
+from tests.integration.devices.outbox_reading import open_outbox, stored_bundles
 
 pytestmark = [pytest.mark.bumble, pytest.mark.integration]
 
@@ -45,12 +42,8 @@ PATIENT = PatientChoice("Patient/p-rossi", "RSSMRA80A01H501U", "Mario Rossi")
 
 @pytest.fixture
 async def outbox(tmp_path: Path) -> AsyncIterator[Outbox]:
-    path = tmp_path / "poc.vault"
-    key = os.urandom(32)
-    db = await Database.open(
-        lambda: open_connection(path, key, key_verified=True), name="poc", path=path
-    )
-    yield Outbox(db)
+    db, box = await open_outbox(tmp_path / "poc.vault")
+    yield box
     await db.close()
 
 
@@ -70,14 +63,7 @@ def service(transport: BleTransport, outbox: Outbox) -> DeviceService:
 
 
 async def _stored(outbox: Outbox) -> list[dict[str, Any]]:
-    """Every queued bundle in order, taking them as the sync worker does (one per patient at
-    a time, marked sent after reading)."""
-    bundles = []
-    while units := await outbox.ready(limit=50):
-        for unit in units:
-            bundles.append(fhirjson.loads(unit.bundle_json))
-            await outbox.mark_bundle_done(unit.unit_id, response_json=b"{}")
-    return bundles
+    return await stored_bundles(outbox)
 
 
 def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
