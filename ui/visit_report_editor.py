@@ -345,7 +345,9 @@ class VisitReportEditor(QDialog):
         if self.signed_report is not None and self.last_pdf is not None:
             return self.last_pdf
         try:
-            return render_pdf(self.report().signed(datetime.now(UTC)))
+            draft = self.report()
+            draft.check_signable()
+            return render_pdf(draft, draft_preview=True)
         except ReportError as exc:
             self.status.setText(self._report_error_text(exc))
             return None

@@ -37,9 +37,13 @@ def _fmt(dt_value: Any) -> str:
     return dt_value.astimezone().strftime("%d/%m/%Y %H:%M") if dt_value else "-"
 
 
-def render_pdf(report: VisitReport) -> bytes:
-    """A4 PDF of a signed report; raises :class:`ReportError` for a draft."""
-    if report.signed_at_utc is None:
+def render_pdf(report: VisitReport, *, draft_preview: bool = False) -> bytes:
+    """A4 PDF of a signed report; raises :class:`ReportError` for a draft.
+
+    With ``draft_preview`` an unsigned report is rendered for the clinician's preview, marked
+    "BOZZA - non firmato" instead of the signature line (never sent).
+    """
+    if report.signed_at_utc is None and not draft_preview:
         raise ReportError("only a signed report is rendered for the patient's record")
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -49,7 +53,7 @@ def render_pdf(report: VisitReport) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-        title="Referto di Televisita",
+        title="Referto di Televisita" + (" (bozza)" if report.signed_at_utc is None else ""),
         author=report.practitioner_name,
         subject=f"LOINC {LOINC_TELEVISIT_REPORT}",
     )
@@ -87,12 +91,12 @@ def render_pdf(report: VisitReport) -> bytes:
         story.append(Paragraph("Parametri rilevati durante la televisita", heading))
         story.extend(Paragraph(escape(m), body) for m in report.measurements)
     story.append(Spacer(1, 6 * mm))
-    story.append(
-        Paragraph(
-            escape(f"Firmato da {report.practitioner_name} il {_fmt(report.signed_at_utc)}"),
-            body,
-        )
+    signature = (
+        f"Firmato da {report.practitioner_name} il {_fmt(report.signed_at_utc)}"
+        if report.signed_at_utc is not None
+        else "BOZZA - non firmato"
     )
+    story.append(Paragraph(escape(signature), body))
     doc.build(story)
     return buf.getvalue()
 

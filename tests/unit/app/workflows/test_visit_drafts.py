@@ -97,3 +97,30 @@ async def test_in_memory_store_round_trip() -> None:
     assert await store.list_ids() == ["r-1"]
     await store.delete("r-1")
     assert await store.list_ids() == []
+
+
+def test_draft_preview_is_marked_unsigned(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from app.domain.visit_report import ReportError
+    from app.services.visit_report import render_pdf
+
+    draft = _draft(conclusions="Stabile")
+    with pytest.raises(ReportError):
+        render_pdf(draft)  # never for the record
+    preview = tmp_path / "preview.pdf"
+    preview.write_bytes(render_pdf(draft, draft_preview=True))
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(render_pdf(draft.signed(START + timedelta(hours=1))))
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext
+
+    def text(path: Path) -> str:
+        return subprocess.run(
+            [pdftotext, str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert "BOZZA - non firmato" in text(preview) and "Firmato da" not in text(preview)
+    assert "Firmato da Dott. Verdi" in text(signed) and "BOZZA" not in text(signed)
+    assert "teleassistenza" in text(preview)
