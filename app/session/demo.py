@@ -14,7 +14,7 @@ from __future__ import annotations
 import httpx
 
 from app.session.errors import OidcError
-from app.session.oidc import BrowserOpener
+from app.session.oidc import BrowserOpener, tls_context
 
 DEFAULT_DEMO_PRACTITIONER = "prac-mmg-bianchi"
 
@@ -26,7 +26,9 @@ def demo_browser(
 
     async def open_url(url: str) -> None:
         sep = "&" if "?" in url else "?"
-        async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=False) as http:
+        async with httpx.AsyncClient(
+            timeout=timeout_s, follow_redirects=False, verify=tls_context()
+        ) as http:
             try:
                 answer = await http.get(f"{url}{sep}{httpx.QueryParams(login_hint=practitioner)}")
                 target = answer.headers.get("location", "")
