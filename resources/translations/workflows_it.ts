@@ -4,137 +4,137 @@
     <context>
         <name>AgendaPage</name>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="164" />
+            <location filename="../../ui/pages/agenda.py" line="165" />
             <source>&amp;Acting as:</source>
             <translation>&amp;Opera come:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="165" />
+            <location filename="../../ui/pages/agenda.py" line="166" />
             <source>Demo practitioner</source>
             <translation>Professionista dimostrativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="168" />
+            <location filename="../../ui/pages/agenda.py" line="169" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="169" />
+            <location filename="../../ui/pages/agenda.py" line="170" />
             <source>Refresh the agenda (F5)</source>
             <translation>Aggiorna l'agenda (F5)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="171" />
+            <location filename="../../ui/pages/agenda.py" line="172" />
             <source>Time</source>
             <translation>Ora</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="171" />
+            <location filename="../../ui/pages/agenda.py" line="172" />
             <source>Service</source>
             <translation>Prestazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="171" />
+            <location filename="../../ui/pages/agenda.py" line="172" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="171" />
+            <location filename="../../ui/pages/agenda.py" line="172" />
             <source>Details</source>
             <translation>Dettagli</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="172" />
+            <location filename="../../ui/pages/agenda.py" line="173" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="174" />
+            <location filename="../../ui/pages/agenda.py" line="175" />
             <source>Today's agenda</source>
             <translation>Agenda di oggi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="175" />
+            <location filename="../../ui/pages/agenda.py" line="176" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="176" />
+            <location filename="../../ui/pages/agenda.py" line="177" />
             <source>&amp;Open patient</source>
             <translation>&amp;Apri paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="177" />
+            <location filename="../../ui/pages/agenda.py" line="178" />
             <source>Open the patient of the selected item</source>
             <translation>Apri il paziente della voce selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="178" />
+            <location filename="../../ui/pages/agenda.py" line="179" />
             <source>Open &amp;teleconsult</source>
             <translation>Apri &amp;teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="179" />
+            <location filename="../../ui/pages/agenda.py" line="180" />
             <source>Open the selected teleconsult request</source>
             <translation>Apri la richiesta di teleconsulto selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="180" />
+            <location filename="../../ui/pages/agenda.py" line="181" />
             <source>Ac&amp;knowledge alert</source>
             <translation>&amp;Prendi visione dell'allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="181" />
+            <location filename="../../ui/pages/agenda.py" line="182" />
             <source>Acknowledge the selected alert</source>
             <translation>Prendi visione dell'allarme selezionato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="182" />
+            <location filename="../../ui/pages/agenda.py" line="183" />
             <source>Start &amp;call</source>
             <translation>Avvia &amp;chiamata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="184" />
+            <location filename="../../ui/pages/agenda.py" line="185" />
             <source>Start the televisit or teleassistance call of the selected item</source>
             <translation>Avvia la chiamata di televisita o teleassistenza della voce selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="186" />
+            <location filename="../../ui/pages/agenda.py" line="187" />
             <source>Agenda message</source>
             <translation>Messaggio dell'agenda</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="208" />
+            <location filename="../../ui/pages/agenda.py" line="209" />
             <source>Loading the agenda</source>
             <translation>Caricamento dell'agenda</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="218" />
+            <location filename="../../ui/pages/agenda.py" line="219" />
             <source>Offline: showing the agenda saved at %1. It may not be up to date.</source>
             <translation>Non in linea: agenda salvata alle %1. Potrebbe non essere aggiornata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="229" />
+            <location filename="../../ui/pages/agenda.py" line="230" />
             <source>The agenda cannot be loaded and no saved copy is available (%1).</source>
             <translation>Impossibile caricare l'agenda e nessuna copia salvata disponibile (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="303" />
+            <location filename="../../ui/pages/agenda.py" line="304" />
             <source>Acknowledging the alert</source>
             <translation>Presa visione dell'allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="306" />
+            <location filename="../../ui/pages/agenda.py" line="307" />
             <source>The alert was not acknowledged (%1).</source>
             <translation>Presa visione non registrata (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="311" />
+            <location filename="../../ui/pages/agenda.py" line="312" />
             <source>Alert acknowledged.</source>
             <translation>Presa visione registrata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="323" />
+            <location filename="../../ui/pages/agenda.py" line="328" />
             <source>Call requested: the Calls area opens it.</source>
             <translation>Chiamata richiesta: l'area Chiamate la apre.</translation>
         </message>
@@ -550,57 +550,67 @@
             <translation>Invia le risposte</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="79" />
+            <location filename="../../ui/questionnaire_dialog.py" line="80" />
+            <source>Cancel</source>
+            <translation>Annulla</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="81" />
+            <source>Close without sending</source>
+            <translation>Chiudi senza inviare</translation>
+        </message>
+        <message>
+            <location filename="../../ui/questionnaire_dialog.py" line="82" />
             <source>Questionnaire status</source>
             <translation>Stato del questionario</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="83" />
+            <location filename="../../ui/questionnaire_dialog.py" line="86" />
             <source>Satisfaction questionnaire</source>
             <translation>Questionario di soddisfazione</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="88" />
+            <location filename="../../ui/questionnaire_dialog.py" line="91" />
             <source>Loading the questionnaire</source>
             <translation>Caricamento del questionario</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="95" />
+            <location filename="../../ui/questionnaire_dialog.py" line="98" />
             <source>The questionnaire cannot be loaded (%1).</source>
             <translation>Impossibile caricare il questionario (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="114" />
+            <location filename="../../ui/questionnaire_dialog.py" line="117" />
             <source>Yes</source>
             <translation>Sì</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="114" />
+            <location filename="../../ui/questionnaire_dialog.py" line="117" />
             <source>No</source>
             <translation>No</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="142" />
+            <location filename="../../ui/questionnaire_dialog.py" line="145" />
             <source>Fill the answers with the patient; * = required.</source>
             <translation>Compila le risposte con il paziente; * = obbligatoria.</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="189" />
+            <location filename="../../ui/questionnaire_dialog.py" line="192" />
             <source>Answer the questions marked in red.</source>
             <translation>Rispondi alle domande evidenziate in rosso.</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="196" />
+            <location filename="../../ui/questionnaire_dialog.py" line="199" />
             <source>Sending the questionnaire</source>
             <translation>Invio del questionario</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="199" />
+            <location filename="../../ui/questionnaire_dialog.py" line="202" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/questionnaire_dialog.py" line="205" />
+            <location filename="../../ui/questionnaire_dialog.py" line="208" />
             <source>Thank you: the answers were sent.</source>
             <translation>Grazie: le risposte sono state inviate.</translation>
         </message>
@@ -619,7 +629,7 @@
         </message>
         <message>
             <location filename="../../ui/pages/teleconsults.py" line="115" />
-            <location filename="../../ui/pages/teleconsults.py" line="150" />
+            <location filename="../../ui/pages/teleconsults.py" line="153" />
             <source>Share the latest readings</source>
             <translation>Condividi le ultime misurazioni</translation>
         </message>
@@ -639,147 +649,157 @@
             <translation>&amp;Invia richiesta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="132" />
+            <location filename="../../ui/pages/teleconsults.py" line="133" />
+            <source>Cancel</source>
+            <translation>Annulla</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="134" />
+            <source>Close without sending</source>
+            <translation>Chiudi senza inviare</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="135" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="133" />
+            <location filename="../../ui/pages/teleconsults.py" line="136" />
             <source>&amp;Specialist:</source>
             <translation>&amp;Specialista:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="134" />
+            <location filename="../../ui/pages/teleconsults.py" line="137" />
             <source>&amp;Priority:</source>
             <translation>&amp;Priorità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="135" />
+            <location filename="../../ui/pages/teleconsults.py" line="138" />
             <source>&amp;Reason:</source>
             <translation>&amp;Motivo:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="136" />
+            <location filename="../../ui/pages/teleconsults.py" line="139" />
             <source>&amp;Question:</source>
             <translation>&amp;Quesito:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="138" />
+            <location filename="../../ui/pages/teleconsults.py" line="141" />
             <source>Shared files:</source>
             <translation>File condivisi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="146" />
+            <location filename="../../ui/pages/teleconsults.py" line="149" />
             <source>Specialist</source>
             <translation>Specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="147" />
+            <location filename="../../ui/pages/teleconsults.py" line="150" />
             <source>Priority</source>
             <translation>Priorità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="148" />
+            <location filename="../../ui/pages/teleconsults.py" line="151" />
             <source>Reason for the teleconsult</source>
             <translation>Motivo del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="149" />
+            <location filename="../../ui/pages/teleconsults.py" line="152" />
             <source>Question for the specialist</source>
             <translation>Quesito per lo specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="151" />
+            <location filename="../../ui/pages/teleconsults.py" line="154" />
             <source>Shared files</source>
             <translation>File condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="152" />
+            <location filename="../../ui/pages/teleconsults.py" line="155" />
             <source>Attach a file (image, PDF)</source>
             <translation>Allega un file (immagine, PDF)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="153" />
+            <location filename="../../ui/pages/teleconsults.py" line="156" />
             <source>Attach a picture of the last 30 days of readings</source>
             <translation>Allega un'immagine delle misurazioni degli ultimi 30 giorni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="154" />
+            <location filename="../../ui/pages/teleconsults.py" line="157" />
             <source>Send the teleconsult request</source>
             <translation>Invia la richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="155" />
+            <location filename="../../ui/pages/teleconsults.py" line="158" />
             <source>Request status</source>
             <translation>Stato della richiesta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="158" />
+            <location filename="../../ui/pages/teleconsults.py" line="161" />
             <source>Teleconsult request</source>
             <translation>Richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="172" />
+            <location filename="../../ui/pages/teleconsults.py" line="175" />
             <source>Attach a file</source>
             <translation>Allega un file</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="174" />
+            <location filename="../../ui/pages/teleconsults.py" line="177" />
             <source>Images and documents (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</source>
             <translation>Immagini e documenti (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="181" />
+            <location filename="../../ui/pages/teleconsults.py" line="184" />
             <source>The file cannot be read (%1).</source>
             <translation>Impossibile leggere il file (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="191" />
+            <location filename="../../ui/pages/teleconsults.py" line="194" />
             <source>Preparing the trend snapshot...</source>
             <translation>Preparazione del grafico dell'andamento...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="194" />
+            <location filename="../../ui/pages/teleconsults.py" line="197" />
             <source>Loading the readings</source>
             <translation>Caricamento delle misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="201" />
+            <location filename="../../ui/pages/teleconsults.py" line="204" />
             <source>No readings in the last 30 days.</source>
             <translation>Nessuna misurazione negli ultimi 30 giorni.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="204" />
+            <location filename="../../ui/pages/teleconsults.py" line="207" />
             <source>Trend of the last 30 days</source>
             <translation>Andamento degli ultimi 30 giorni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="208" />
+            <location filename="../../ui/pages/teleconsults.py" line="211" />
             <source>Trend snapshot attached.</source>
             <translation>Grafico dell'andamento allegato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="227" />
+            <location filename="../../ui/pages/teleconsults.py" line="230" />
             <source>Sending...</source>
             <translation>Invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="229" />
+            <location filename="../../ui/pages/teleconsults.py" line="232" />
             <source>Sending the teleconsult request</source>
             <translation>Invio della richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="234" />
+            <location filename="../../ui/pages/teleconsults.py" line="237" />
             <source>Request sent.</source>
             <translation>Richiesta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="240" />
+            <location filename="../../ui/pages/teleconsults.py" line="243" />
             <source>Write the reason and a question, or share some data.</source>
             <translation>Scrivi il motivo e un quesito, o condividi dei dati.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="242" />
+            <location filename="../../ui/pages/teleconsults.py" line="245" />
             <source>The request was not sent (%1); try again.</source>
             <translation>La richiesta non è stata inviata (%1); riprova.</translation>
         </message>
@@ -848,218 +868,218 @@
     <context>
         <name>TeleconsultsPage</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="358" />
+            <location filename="../../ui/pages/teleconsults.py" line="361" />
             <source>&amp;Show:</source>
             <translation>&amp;Mostra:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="359" />
+            <location filename="../../ui/pages/teleconsults.py" line="362" />
             <source>Received</source>
             <translation>Ricevuti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="360" />
+            <location filename="../../ui/pages/teleconsults.py" line="363" />
             <source>Sent</source>
             <translation>Inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="361" />
+            <location filename="../../ui/pages/teleconsults.py" line="364" />
             <source>Received or sent teleconsults</source>
             <translation>Teleconsulti ricevuti o inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="362" />
+            <location filename="../../ui/pages/teleconsults.py" line="365" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="363" />
+            <location filename="../../ui/pages/teleconsults.py" line="366" />
             <source>Refresh the teleconsults</source>
             <translation>Aggiorna i teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="365" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="365" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="365" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>Reason</source>
             <translation>Motivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="365" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="367" />
+            <location filename="../../ui/pages/teleconsults.py" line="370" />
             <source>Teleconsults</source>
             <translation>Teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="371" />
             <source>Messages of the teleconsult</source>
             <translation>Messaggi del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="369" />
+            <location filename="../../ui/pages/teleconsults.py" line="372" />
             <source>Shared &amp;data (Enter saves a copy)</source>
             <translation>&amp;Dati condivisi (Invio ne salva una copia)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="370" />
+            <location filename="../../ui/pages/teleconsults.py" line="373" />
             <source>Shared data</source>
             <translation>Dati condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="371" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>&amp;Reply:</source>
             <translation>&amp;Risposta:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="372" />
+            <location filename="../../ui/pages/teleconsults.py" line="375" />
             <source>Reply text</source>
             <translation>Testo della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="373" />
+            <location filename="../../ui/pages/teleconsults.py" line="376" />
             <source>A&amp;ccept</source>
             <translation>A&amp;ccetta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="377" />
             <source>Accept the teleconsult</source>
             <translation>Accetta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="375" />
+            <location filename="../../ui/pages/teleconsults.py" line="378" />
             <source>Re&amp;ject</source>
             <translation>Ri&amp;fiuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="376" />
+            <location filename="../../ui/pages/teleconsults.py" line="379" />
             <source>Reject the teleconsult</source>
             <translation>Rifiuta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="377" />
+            <location filename="../../ui/pages/teleconsults.py" line="380" />
             <source>Send re&amp;ply</source>
             <translation>Invia ris&amp;posta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="378" />
+            <location filename="../../ui/pages/teleconsults.py" line="381" />
             <source>Send the reply</source>
             <translation>Invia la risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="379" />
+            <location filename="../../ui/pages/teleconsults.py" line="382" />
             <source>Co&amp;mplete</source>
             <translation>Co&amp;ncludi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="380" />
+            <location filename="../../ui/pages/teleconsults.py" line="383" />
             <source>Mark the teleconsult as completed</source>
             <translation>Segna il teleconsulto come concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="381" />
+            <location filename="../../ui/pages/teleconsults.py" line="384" />
             <source>Open &amp;patient</source>
             <translation>Apri &amp;paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="382" />
+            <location filename="../../ui/pages/teleconsults.py" line="385" />
             <source>Open the patient of the teleconsult</source>
             <translation>Apri il paziente del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="383" />
+            <location filename="../../ui/pages/teleconsults.py" line="386" />
             <source>&amp;Video room</source>
             <translation>Stanza &amp;video</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="385" />
+            <location filename="../../ui/pages/teleconsults.py" line="388" />
             <source>Join the teleconsult's video room with the other clinicians</source>
             <translation>Entra nella stanza video del teleconsulto con gli altri professionisti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="387" />
+            <location filename="../../ui/pages/teleconsults.py" line="390" />
             <source>Teleconsult message</source>
             <translation>Messaggio del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="405" />
-            <location filename="../../ui/pages/teleconsults.py" line="413" />
+            <location filename="../../ui/pages/teleconsults.py" line="408" />
+            <location filename="../../ui/pages/teleconsults.py" line="416" />
             <source>Loading teleconsults</source>
             <translation>Caricamento dei teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="416" />
+            <location filename="../../ui/pages/teleconsults.py" line="419" />
             <source>The teleconsults cannot be loaded (%1).</source>
             <translation>Impossibile caricare i teleconsulti (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="465" />
+            <location filename="../../ui/pages/teleconsults.py" line="468" />
             <source>No teleconsult selected.</source>
             <translation>Nessun teleconsulto selezionato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="516" />
+            <location filename="../../ui/pages/teleconsults.py" line="519" />
             <source>Updating the teleconsult</source>
             <translation>Aggiornamento del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="517" />
+            <location filename="../../ui/pages/teleconsults.py" line="520" />
             <source>Status updated.</source>
             <translation>Stato aggiornato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="529" />
+            <location filename="../../ui/pages/teleconsults.py" line="532" />
             <source>Sending the reply</source>
             <translation>Invio della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="536" />
+            <location filename="../../ui/pages/teleconsults.py" line="539" />
             <source>Reply sent.</source>
             <translation>Risposta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="547" />
+            <location filename="../../ui/pages/teleconsults.py" line="550" />
             <source>Someone else changed this teleconsult; it has been reloaded.</source>
             <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="550" />
+            <location filename="../../ui/pages/teleconsults.py" line="553" />
             <source>Write a reply first.</source>
             <translation>Scrivi prima una risposta.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="552" />
+            <location filename="../../ui/pages/teleconsults.py" line="555" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="570" />
+            <location filename="../../ui/pages/teleconsults.py" line="573" />
             <source>Teleconsult room: %1</source>
             <translation>Stanza del teleconsulto: %1</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="590" />
+            <location filename="../../ui/pages/teleconsults.py" line="593" />
             <source>Save a copy</source>
             <translation>Salva una copia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="604" />
+            <location filename="../../ui/pages/teleconsults.py" line="607" />
             <source>Downloading the shared file</source>
             <translation>Scaricamento del file condiviso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="605" />
+            <location filename="../../ui/pages/teleconsults.py" line="608" />
             <source>Saved.</source>
             <translation>Salvato.</translation>
         </message>
@@ -1237,48 +1257,48 @@
             <translation>Bozza salvata alle %1.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="355" />
+            <location filename="../../ui/visit_report_editor.py" line="357" />
             <source>Write the reason for the visit.</source>
             <translation>Scrivi il motivo della visita.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="356" />
+            <location filename="../../ui/visit_report_editor.py" line="358" />
             <source>Write the conclusions.</source>
             <translation>Scrivi le conclusioni.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="357" />
+            <location filename="../../ui/visit_report_editor.py" line="359" />
             <source>The visit ends before it starts.</source>
             <translation>La visita termina prima di iniziare.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="366" />
-            <location filename="../../ui/visit_report_editor.py" line="369" />
+            <location filename="../../ui/visit_report_editor.py" line="368" />
+            <location filename="../../ui/visit_report_editor.py" line="371" />
             <source>Report preview</source>
             <translation>Anteprima del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="401" />
+            <location filename="../../ui/visit_report_editor.py" line="403" />
             <source>The printer cannot be opened.</source>
             <translation>Impossibile aprire la stampante.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="437" />
+            <location filename="../../ui/visit_report_editor.py" line="439" />
             <source>Signing and sending...</source>
             <translation>Firma e invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="439" />
+            <location filename="../../ui/visit_report_editor.py" line="441" />
             <source>Sending the report</source>
             <translation>Invio del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="447" />
+            <location filename="../../ui/visit_report_editor.py" line="449" />
             <source>Report signed and sent to the patient's record.</source>
             <translation>Referto firmato e inviato al fascicolo del paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="453" />
+            <location filename="../../ui/visit_report_editor.py" line="455" />
             <source>The report was not sent (%1); the draft is kept, try again.</source>
             <translation>Il referto non è stato inviato (%1); la bozza è conservata, riprova.</translation>
         </message>
@@ -1421,22 +1441,22 @@
             <translation>Codice fiscale non valido.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="52" />
+            <location filename="../../ui/pages/agenda.py" line="53" />
             <source>General practitioner (Bianchi)</source>
             <translation>Medico di medicina generale (Bianchi)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="53" />
+            <location filename="../../ui/pages/agenda.py" line="54" />
             <source>Community nurse (Colombo)</source>
             <translation>Infermiere di famiglia e comunità (Colombo)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="54" />
+            <location filename="../../ui/pages/agenda.py" line="55" />
             <source>Pharmacist (Ferrari)</source>
             <translation>Farmacista (Ferrari)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="55" />
+            <location filename="../../ui/pages/agenda.py" line="56" />
             <source>Cardiologist (Romano)</source>
             <translation>Cardiologo (Romano)</translation>
         </message>

@@ -452,3 +452,59 @@ def test_pages_speak_italian(ctx, window, qtbot, tmp_path: Path) -> None:
         shot(window, tmp_path / "patient_it.png")
     finally:
         ctx.translations.apply("en")
+
+
+def _unnamed(root: QWidget) -> list[str]:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QListWidget,
+        QPlainTextEdit,
+        QTreeWidget,
+    )
+
+    kinds = (
+        QAbstractButton,
+        QComboBox,
+        QLineEdit,
+        QAbstractSpinBox,
+        QListWidget,
+        QTreeWidget,
+        QPlainTextEdit,
+    )
+    return [
+        w.objectName() or type(w).__name__
+        for w in root.findChildren(QWidget)
+        if isinstance(w, kinds) and not w.objectName().startswith("qt_") and not w.accessibleName()
+    ]
+
+
+def test_every_control_of_the_workflow_dialogs_has_an_accessible_name(ctx, window, qtbot) -> None:
+    from ui.pages.teleconsults import TeleconsultRequestDialog
+
+    patient: PatientPage = page(window, "patient")
+    patient.open_patient("pat-002")
+    qtbot.waitUntil(lambda: patient.header is not None, timeout=15_000)
+    editor: VisitReportEditor = patient.open_report_editor()
+    qtbot.addWidget(editor)
+    questionnaire: QuestionnaireDialog = patient.open_questionnaire()
+    qtbot.addWidget(questionnaire)
+    qtbot.waitUntil(lambda: questionnaire.form is not None, timeout=10_000)
+    request: TeleconsultRequestDialog = patient.open_teleconsult_request()
+    qtbot.addWidget(request)
+    poc: PointOfCareDialog = patient.open_point_of_care()
+    qtbot.addWidget(poc)
+    for root in (window, editor, questionnaire, request, poc):
+        assert _unnamed(root) == [], type(root).__name__
+    # Keyboard: Tab leaves the report's text boxes instead of typing a tab.
+    editor.editors["reason"].setFocus()
+    QTest.keyClick(editor.editors["reason"], Qt.Key.Key_Tab)
+    assert editor.editors["reason"].toPlainText() == ""
+    assert (
+        editor.editors["history"].hasFocus()
+        or QApplication.focusWidget() is not editor.editors["reason"]
+    )
+    for w in (editor, questionnaire, request, poc):
+        w.close()
