@@ -45,7 +45,7 @@ from devices.heart_rate.parser import HeartRateMeasurement
 from devices.ieee11073 import Measurement, SpecialValue
 from devices.prompter import DevicePrompter
 from devices.pulse_oximeter.parser import PlxContinuousMeasurement, PlxSpotCheckMeasurement
-from devices.registry import DESCRIPTORS, Capability
+from devices.registry import DESCRIPTORS, Capability, Quirk
 from devices.session import BondState, DeviceReading, DeviceSession
 from devices.thermometer.parser import TemperatureMeasurement
 from devices.transport import Advertisement, BleTransport
@@ -258,6 +258,8 @@ class DeviceService:
         self.device_tz = device_tz
         self._patients = patients
         self.scan_timeout_s = scan_timeout_s
+        #: Quiet time that ends a burst of stored readings.
+        self.batch_window_s = 1.0
         self.prompter: DevicePrompter | None = None
         #: Called (on the core loop) when a measurement is awaited from a device: demo and
         #: training mode use it to make the virtual device measure, as a patient pressing Start.
@@ -419,7 +421,7 @@ class DeviceService:
             if stored:
                 readings = await self._download(session)
             else:
-                readings = (await self._next_result(session, timeout_s),)
+                readings = await self._collect(session, timeout_s)
         except (DeviceError, TimeoutError) as exc:
             if isinstance(exc, ConnectionLost):
                 self._sessions.pop(address, None)
@@ -442,6 +444,21 @@ class DeviceService:
         assert session.descriptor is not None
         wanted = [b.uuid for b in session.descriptor.characteristics if b.uuid not in _PROGRESS]
         return await session.next_reading(timeout_s=timeout_s, characteristics=wanted)
+
+    async def _collect(self, session: DeviceSession, timeout_s: float) -> tuple[DeviceReading, ...]:
+        """The next result; for models that send their unsent readings in a burst after the
+        subscription (``SENDS_STORED_BATCH_ON_CONNECT``), also the rest of the burst. A link
+        dropped after a result (``DISCONNECTS_AFTER_TRANSFER``) ends the burst, not the
+        measurement."""
+        readings = [await self._next_result(session, timeout_s)]
+        quirks = session.descriptor.quirks if session.descriptor else frozenset()
+        if Quirk.SENDS_STORED_BATCH_ON_CONNECT in quirks:
+            while True:
+                try:
+                    readings.append(await self._next_result(session, self.batch_window_s))
+                except (TimeoutError, ConnectionLost):
+                    break
+        return tuple(readings)
 
     async def _download(self, session: DeviceSession) -> tuple[DeviceReading, ...]:
         key = session.identity.key

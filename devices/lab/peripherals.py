@@ -443,6 +443,62 @@ class BloodPressureMonitor(VirtualDevice):
     def default_options(cls) -> LabOptions:
         return LabOptions(clock_set=False)
 
+    def __init__(
+        self,
+        radio: VirtualRadio,
+        *,
+        name: str | None = None,
+        options: LabOptions | None = None,
+        address: str | None = None,
+    ) -> None:
+        super().__init__(radio, name=name, options=options, address=address)
+        #: Readings taken while no workstation was connected; sent as a burst of
+        #: indications as soon as one enables them (Omron "BLEsmart" behaviour).
+        self.unsent: list[bytes] = []
+        #: Drop the link right after the burst (A&D UA-651BLE behaviour).
+        self.disconnect_after_transfer = False
+        self._batch_tasks: set[asyncio.Task[None]] = set()
+        self._chars[0x2A35].on(gatt.Characteristic.EVENT_SUBSCRIPTION, self._on_subscription)
+
+    def store_reading(
+        self,
+        *,
+        systolic: Measurement,
+        diastolic: Measurement,
+        mean_arterial: Measurement,
+        pulse_rate_bpm: Measurement | None,
+        when: datetime,
+    ) -> None:
+        """Keep a reading taken at device time ``when`` for the next connection."""
+        self.unsent.append(
+            encode_blood_pressure_measurement(
+                BloodPressureMeasurement(
+                    unit=PressureUnit.MMHG,
+                    systolic=systolic,
+                    diastolic=diastolic,
+                    mean_arterial=mean_arterial,
+                    timestamp=GattDateTime.from_datetime(when),
+                    pulse_rate_bpm=pulse_rate_bpm,
+                    user_id=1,
+                    status=0,
+                    received_at=_now(),
+                )
+            )
+        )
+
+    def _on_subscription(self, _bearer: object, _notify: bool, indicate: bool) -> None:
+        if indicate and self.unsent:
+            task = asyncio.get_running_loop().create_task(self._send_unsent())
+            self._batch_tasks.add(task)
+            task.add_done_callback(self._batch_tasks.discard)
+
+    async def _send_unsent(self) -> None:
+        await asyncio.sleep(0.05)  # after the CCCD write response
+        while self.unsent:
+            await self.send(0x2A35, self.unsent.pop(0))
+        if self.disconnect_after_transfer:
+            await self.drop_links()
+
     async def measure(
         self,
         *,
@@ -476,6 +532,8 @@ class BloodPressureMonitor(VirtualDevice):
             )
         )
         await self.send(0x2A35, payload)
+        if self.disconnect_after_transfer:
+            await self.drop_links()
         return payload
 
 

@@ -278,3 +278,55 @@ async def test_measurement_without_a_store_is_refused(
     assert caught.value.kind is FailureKind.STORE_UNAVAILABLE
     assert service.pending(pending.measurement_id) == pending  # nothing lost
     await service.shutdown()
+
+
+async def test_omron_style_burst_of_unsent_readings_after_bonding(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    from datetime import timedelta
+
+    bpm = await BloodPressureMonitor(radio, name="BLEsmart_00000001", options=LabOptions()).start()
+    now = bpm.device_now()
+    for minutes, sys_ in ((90, 118), (60, 125), (30, 131)):
+        bpm.store_reading(
+            systolic=Decimal(sys_),
+            diastolic=Decimal(80),
+            mean_arterial=Decimal(93),
+            pulse_rate_bpm=Decimal(70),
+            when=now - timedelta(minutes=minutes),
+        )
+    service.batch_window_s = 0.3
+    found = {d.address: d for d in await service.scan()}
+    assert found[bpm.address].kind.startswith("Omron")
+    pending = await service.measure(bpm.address, timeout_s=5)  # model quirk: bonds first
+    assert pending.record_count == 3 and pending.bonded
+    assert pending.values[0].value == "131"
+    await service.confirm(pending.measurement_id, PATIENT)
+    (bundle,) = await _stored(outbox)
+    panels = [
+        o for o in _resources(bundle, "Observation") if o["code"]["coding"][0]["code"] == "85354-9"
+    ]
+    assert len(panels) == 3 and len({p["effectiveDateTime"] for p in panels}) == 3
+    await service.shutdown()
+
+
+async def test_monitor_that_drops_the_link_after_sending(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    bpm = await BloodPressureMonitor(radio, name="A&D_UA-651_0001").start()
+    bpm.disconnect_after_transfer = True
+    for systolic in (127, 133):
+        pending = await _measure(
+            service,
+            bpm,
+            lambda s=systolic: bpm.measure(
+                systolic=Decimal(s), diastolic=Decimal(79), mean_arterial=Decimal(95)
+            ),
+            pair=False,
+        )
+        assert pending.values[0].value == str(systolic)
+        await service.confirm(pending.measurement_id, PATIENT)
+        await bpm.wait_disconnected()
+    assert bpm.current_time_writes == 2  # model quirk: clock set after every connection
+    assert len(await _stored(outbox)) == 2
+    await service.shutdown()
