@@ -144,6 +144,10 @@ def translate_error(exc: BaseException, *, doing: str) -> DeviceError:
         if exc.code in _NEEDS_PAIRING:
             return PairingRequired(f"{doing}: the device requires pairing ({exc.code.name})")
         return Unsupported(f"{doing}: GATT error {exc.code.name}")
+    if isinstance(exc, FileNotFoundError | ConnectionRefusedError | PermissionError):
+        # No system bus socket / bluetoothd not reachable or not allowed (BlueZ); on other
+        # platforms the OS stack refuses the same way.
+        return BluetoothUnavailable(f"{doing}: the Bluetooth service is not reachable")
     if isinstance(exc, BleakDeviceNotFoundError):
         return DeviceNotFound(f"{doing}: device not found")
     text = str(exc)

@@ -154,6 +154,12 @@ class LabAdapter:
             except KeyError:
                 pass
 
+    async def has_bond_for_address(self, address: str) -> bool:
+        """True if the workstation holds keys for ``address``."""
+        if self.device.keystore is None:
+            return False
+        return await self.device.keystore.get(address) is not None
+
     async def bond_for(self, connection: Connection) -> bool:
         """True if the workstation holds keys for the peer of ``connection``."""
         if self.device.keystore is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,25 @@ async def test_powered_off_adapter(
     bluez.adapter.emit_properties_changed({"Powered": False})
     with pytest.raises(BluetoothUnavailable):
         await system_transport.scan(timeout_s=0.5)
+
+
+async def test_no_bluetooth_service_on_the_system_bus(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={tmp_path}/no-such-bus")
+    with pytest.raises(BluetoothUnavailable):
+        await BleTransport().scan(timeout_s=0.2)
+
+
+async def test_forget_removes_the_pairing_in_bluez(
+    radio: VirtualRadio, bluez: BlueZEmulator, system_transport: BleTransport
+) -> None:
+    await GlucoseMeter(radio).start()
+    adv = await system_transport.find(service_uuids=["1808"], timeout_s=3)
+    prompter = FixedPrompter(passkey=123456)
+    session = DeviceSession(system_transport, adv, prompter=prompter)
+    await session.open()
+    await session.close()
+    assert await radio.adapter.has_bond_for_address(adv.address)
+    await system_transport.forget(adv)
+    assert not await radio.adapter.has_bond_for_address(adv.address)

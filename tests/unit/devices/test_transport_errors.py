@@ -44,6 +44,8 @@ from devices.transport import ConnectPolicy, translate_error
         ),
         (BleakDBusError("org.bluez.Error.AuthenticationCanceled", []), PairingFailed),
         (BleakError("Not connected"), ConnectionLost),
+        (FileNotFoundError(2, "No such file or directory"), BluetoothUnavailable),
+        (ConnectionRefusedError(), BluetoothUnavailable),
         (TimeoutError(), ConnectionLost),
         (EOFError(), ConnectionLost),
     ],
