@@ -115,8 +115,8 @@ async def test_powered_off_adapter(
 
 
 async def test_no_bluetooth_service_on_the_system_bus(
-    monkeypatch: pytest.MonkeyPatch, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={tmp_path}/no-such-bus")
     with pytest.raises(BluetoothUnavailable):
         await BleTransport().scan(timeout_s=0.2)
