@@ -321,23 +321,24 @@ class VisitReportEditor(QDialog):
         if not self._loading and self.signed_report is None:
             self.autosave.start()
 
-    def save_draft(self) -> None:
-        """Save the current text to the draft store now."""
+    def save_draft(self, *, quiet: bool = False) -> None:
+        """Save the current text to the draft store now (``quiet``: keep the status text)."""
         if self.signed_report is not None:
             return
         self.runner.run(
             self.services.drafts.save(self.report()),
             name=self.tr("Saving the draft"),
-            on_success=lambda _r: self._draft_saved(),
+            on_success=lambda _r: self._draft_saved(quiet=quiet),
             on_error=lambda exc: self.status.setText(
                 self.tr("The draft could not be saved (%1).").replace("%1", type(exc).__name__)
             ),
         )
 
-    def _draft_saved(self) -> None:
-        self.status.setText(
-            self.tr("Draft saved at %1.").replace("%1", datetime.now().strftime("%H:%M:%S"))
-        )
+    def _draft_saved(self, *, quiet: bool = False) -> None:
+        if not quiet:
+            self.status.setText(
+                self.tr("Draft saved at %1.").replace("%1", datetime.now().strftime("%H:%M:%S"))
+            )
         self.draft_saved.emit()
 
     # -- preview, print -----------------------------------------------------------------------
@@ -456,7 +457,7 @@ class VisitReportEditor(QDialog):
                 "%1", type(exc).__name__
             )
         )
-        self.save_draft()
+        self.save_draft(quiet=True)
 
     def _update_actions(self) -> None:
         idle = self.runner.pending == 0

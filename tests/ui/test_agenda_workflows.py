@@ -508,3 +508,71 @@ def test_every_control_of_the_workflow_dialogs_has_an_accessible_name(ctx, windo
     )
     for w in (editor, questionnaire, request, poc):
         w.close()
+
+
+def test_identity_mismatch_warnings_and_report_kept_when_sending_fails(
+    ctx, window, qtbot, tmp_path
+) -> None:
+    from app.domain.codice_fiscale import BirthSex, compute_codice_fiscale
+
+    # A record whose codice fiscale says "male, 1961-03-05" but whose data say female, 1962.
+    cf = compute_codice_fiscale(
+        family_name="Neri", given_name="Paolo", birth_date=__import__("datetime").date(1961, 3, 5),
+        sex=BirthSex.MALE, belfiore="F205",
+    )  # fmt: skip
+    fhir(
+        ctx,
+        lambda c: c.update(
+            {
+                "resourceType": "Patient",
+                "id": "pat-mismatch",
+                "identifier": [{"system": "http://hl7.it/sid/codiceFiscale", "value": cf}],
+                "name": [{"family": "Neri", "given": ["Paola"]}],
+                "gender": "female",
+                "birthDate": "1962-03-05",
+            }
+        ),
+    )
+    patient: PatientPage = page(window, "patient")
+    window.show_area("patient")
+    patient.search_edit.setText(cf)
+    patient.search_button.click()
+    qtbot.waitUntil(
+        lambda: patient.header is not None and patient.header.patient.patient_id == "pat-mismatch",
+        timeout=15_000,
+    )
+    text = patient.warnings.text()
+    assert "does not match the recorded sex" in text
+    assert "does not match the recorded birth date" in text
+    assert patient.results.item(0).toolTip() == text
+    shot(window, tmp_path / "identity_warning.png")
+
+    # The backend goes away while the report is signed: the clinician is told, the draft stays.
+    state: dict[str, FhirClient] = {}
+
+    async def provide() -> FhirClient:
+        return state.get("dead") or await ctx.workstation.backend_client()
+
+    services = ClinicalServices(client=provide, practitioner_ref=GP)
+    header = ctx.workstation.runtime.submit(services.patients.header("pat-mismatch")).result(15)
+
+    async def go_offline() -> None:
+        state["dead"] = FhirClient("http://127.0.0.1:9/fhir", max_attempts=1)
+
+    ctx.workstation.runtime.submit(go_offline()).result(5)
+    editor = VisitReportEditor(ctx, services, header)
+    qtbot.addWidget(editor)
+    idle(qtbot, editor)
+    editor.editors["reason"].setPlainText("Controllo")
+    editor.editors["conclusions"].setPlainText("Stabile")
+    editor.sign_button.click()
+    qtbot.waitUntil(lambda: "was not sent" in editor.status.text(), timeout=15_000)
+    assert editor.signed_report is None and editor.sign_button.isEnabled()
+    qtbot.waitUntil(
+        lambda: (
+            ctx.workstation.runtime.submit(services.drafts.list_ids()).result(5)
+            == [editor.report_id]
+        ),
+        timeout=5_000,
+    )
+    ctx.workstation.runtime.submit(state["dead"].aclose()).result(5)
