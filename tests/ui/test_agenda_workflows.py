@@ -428,6 +428,12 @@ def test_agenda_offline_shows_the_saved_copy(ctx, qtbot, sim: RunningSim, tmp_pa
     assert agenda.banner.isVisible() and agenda.banner.text().startswith("Offline")
     assert agenda.list.topLevelItemCount() == len(online.items)
     shot(agenda, tmp_path / "agenda_offline.png")
+    # Another clinician never loaded online on this station: nothing to show, said plainly.
+    services.practitioner_ref = NURSE
+    agenda.refresh()
+    idle(qtbot, agenda)
+    assert agenda.banner.text().startswith("The agenda cannot be loaded and no saved copy")
+    assert agenda.agenda is None and agenda.list.topLevelItemCount() == 0
     ctx.workstation.runtime.submit(state["dead"].aclose()).result(5)
 
 

@@ -226,6 +226,12 @@ class AgendaPage(Page):
         self._render()
 
     def _on_error(self, exc: BaseException) -> None:
+        if (
+            self.agenda is not None
+            and self.agenda.practitioner_ref != self.services.practitioner_ref
+        ):
+            self.agenda = None  # never show someone else's day under this clinician's name
+            self._render()
         self.banner.setText(
             self.tr("The agenda cannot be loaded and no saved copy is available (%1).").replace(
                 "%1", type(exc).__name__
