@@ -34,6 +34,7 @@ from devices.glucose.racp import parse_racp_response
 from devices.prompter import DevicePrompter
 from devices.registry import DeviceDescriptor, Quirk, find_descriptor
 from devices.transport import Advertisement, BleTransport, GattLink
+from devices.udi import Udi, parse_udi
 
 __all__ = [
     "BondState",
@@ -82,6 +83,7 @@ class DeviceIdentity:
     serial_number: str | None = None
     firmware_revision: str | None = None
     system_id: str | None = None
+    udi: Udi | None = None
 
     @property
     def key(self) -> str:
@@ -308,6 +310,12 @@ class DeviceSession:
             else:
                 # Device Information strings are UTF-8 (GSS); strip padding NULs.
                 values[field_name] = raw.decode("utf-8", "replace").strip("\x00 ") or None
+        if self.link.has("2bff"):
+            try:
+                values["udi"] = parse_udi(await self.link.read("2bff"))
+            except MalformedPayload as exc:
+                # A broken UDI does not stop the measurement; the Device just lacks it.
+                _log.warning("ignoring UDI for Medical Devices: %s", exc.reason)
         self.identity = DeviceIdentity(
             address=self.identity.address,
             name=self.identity.name,

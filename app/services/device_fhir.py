@@ -157,8 +157,21 @@ def device_resource(identity: DeviceIdentity, *, udi_carrier: str | None = None)
         "identifier": identifiers,
         "status": "active",
     }
-    if udi_carrier:
-        resource["udiCarrier"] = [{"carrierHRF": udi_carrier}]
+    udi = identity.udi
+    if udi_carrier or (udi is not None and (udi.label or udi.device_identifier)):
+        carrier: dict[str, Any] = {}
+        if udi is not None and udi.device_identifier:
+            carrier["deviceIdentifier"] = udi.device_identifier
+        if udi is not None and udi.issuer and ":" in udi.issuer:  # FHIR wants a URI here
+            carrier["issuer"] = udi.issuer
+        if udi is not None and udi.authority and ":" in udi.authority:
+            carrier["jurisdiction"] = udi.authority
+        label = udi_carrier or (udi.label if udi is not None else None)
+        if label:
+            carrier["carrierHRF"] = label
+        # Read from the device itself (0x2BFF), or scanned/typed from its label.
+        carrier["entryType"] = "manual" if udi_carrier else "self-reported"
+        resource["udiCarrier"] = [carrier]
     if identity.manufacturer:
         resource["manufacturer"] = identity.manufacturer
     names = [n for n in (identity.display_name, identity.name) if n]

@@ -62,6 +62,7 @@ from devices.thermometer.parser import (
     TemperatureUnit,
     encode_temperature_measurement,
 )
+from devices.udi import Udi, encode_udi
 from devices.weight_scale.parser import (
     HeightUnit,
     WeightMeasurement,
@@ -108,6 +109,7 @@ class LabOptions:
         device_tz: zone of the device's wall clock.
         manufacturer, model_number, serial_number, firmware_revision, system_id: Device
             Information values (system id is the 8-octet EUI-64).
+        udi: UDI for Medical Devices (0x2BFF) in Device Information, when set.
     """
 
     require_encryption: bool = False
@@ -122,6 +124,7 @@ class LabOptions:
     serial_number: str = "SN000001"
     firmware_revision: str = "1.0.0"
     system_id: bytes = bytes.fromhex("0011223344556677")
+    udi: Udi | None = None
 
 
 class _PeripheralDelegate(pairing.PairingDelegate):
@@ -334,7 +337,7 @@ class VirtualDevice:
             (0x2A25, o.serial_number.encode()),
             (0x2A26, o.firmware_revision.encode()),
             (0x2A23, o.system_id),
-        )
+        ) + (((0x2BFF, encode_udi(o.udi)),) if o.udi is not None else ())
         return gatt.Service(
             "180A",
             [self._char(u, _P.READ, value=v, protected=False) for u, v in values],

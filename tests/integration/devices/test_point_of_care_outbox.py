@@ -330,3 +330,25 @@ async def test_monitor_that_drops_the_link_after_sending(
     assert bpm.current_time_writes == 2  # model quirk: clock set after every connection
     assert len(await _stored(outbox)) == 2
     await service.shutdown()
+
+
+async def test_udi_read_from_device_information_lands_on_the_device(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    from devices.udi import Udi
+
+    udi = Udi("(01)08012345678906(21)TH-77", "08012345678906", "GS1", "urn:oid:1.3.160")
+    thermo = await Thermometer(radio, options=LabOptions(udi=udi, serial_number="TH-77")).start()
+    pending = await _measure(service, thermo, lambda: thermo.measure(temperature=Decimal("36.8")))
+    await service.confirm(pending.measurement_id, PATIENT)
+    (bundle,) = await _stored(outbox)
+    device = _resources(bundle, "Device")[0]
+    assert device["udiCarrier"] == [
+        {
+            "deviceIdentifier": "08012345678906",
+            "jurisdiction": "urn:oid:1.3.160",
+            "carrierHRF": "(01)08012345678906(21)TH-77",
+            "entryType": "self-reported",
+        }
+    ]
+    await service.shutdown()
