@@ -211,6 +211,11 @@ class ShellLock(QObject):
         self.warning.setAccessibleName(self.tr("Automatic lock countdown"))
         self.warning.hide()
         window.statusBar().addWidget(self.warning, 1)
+        self.user_label = QLabel(window)
+        self.user_label.setObjectName("sessionUser")
+        window.statusBar().addPermanentWidget(self.user_label)
+        self._user_event: SessionDidChange | None = None
+        self._render_user()
         self._lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), window)
         self._lock_shortcut.activated.connect(self.lock)
         app = QApplication.instance()
@@ -294,7 +299,7 @@ class ShellLock(QObject):
             if shortcut is not self._lock_shortcut:
                 shortcut.setEnabled(False)
         self._title = self._window.windowTitle()
-        self._window.setWindowTitle(self.tr("Telemedicine workstation - locked"))
+        self._set_locked_title()
         self._fill_users()
         screen.pin.setFocus()
         self.locked_changed.emit(True)
@@ -403,7 +408,24 @@ class ShellLock(QObject):
         self._last_input = self._clock()
         self.locked_changed.emit(False)
 
+    def _set_locked_title(self) -> None:
+        if self.locked:
+            self._window.setWindowTitle(self.tr("Telemedicine workstation - locked"))
+
+    def _render_user(self) -> None:
+        event = self._user_event
+        if event is None or event.subject is None:
+            text = self.tr("Nobody logged in")
+        else:
+            text = event.display_name or event.subject
+            if event.offline:
+                text = self.tr("%1 (offline unlock)").replace("%1", text)
+        self.user_label.setText(text)
+        self.user_label.setAccessibleName(self.tr("Logged in: %1").replace("%1", text))
+
     def _on_session(self, event: SessionDidChange) -> None:
+        self._user_event = event
+        self._render_user()
         if event.state in (SessionState.LOCKED, SessionState.SIGNED_OUT) and not self.locked:
             self.lock()
 
@@ -424,6 +446,11 @@ class ShellLock(QObject):
         self.warning_changed.emit(seconds_left)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange and watched is self._window:
+            self._render_user()
+            self.warning.setAccessibleName(self.tr("Automatic lock countdown"))
+            if self.locked:  # after the window's own retranslation has set its normal title
+                QTimer.singleShot(0, self._set_locked_title)
         if event.type() in _INPUT_EVENTS and not self.locked:
             self._last_input = self._clock()
             if self.warning.isVisible():

@@ -112,6 +112,17 @@ class SessionManager:
             raise SessionError("no offline store is open for this session")
         return self._vault
 
+    async def bearer_token(self, *, force_refresh: bool = False) -> str:
+        """The active clinician's access token (a ``TokenProvider`` for the FHIR client).
+
+        Raises :class:`NotLoggedIn` when nobody is logged in online (offline unlock has no
+        tokens), and :class:`~app.session.errors.ReauthenticationRequired` when a new browser
+        login is needed.
+        """
+        if self._tokens is None or self.state is SessionState.SIGNED_OUT:
+            raise NotLoggedIn("log in online to reach the regional services")
+        return await self._tokens(force_refresh=force_refresh)
+
     def syncing_for(self) -> tuple[str, ...]:
         """Subjects of earlier users whose outbox is still draining."""
         return tuple(self._parked)

@@ -26,7 +26,7 @@
     <message>
         <location filename="../../ui/audit_banner.py" line="63"/>
         <source>Acknowledge the audit log warning</source>
-        <translation>Conferma di aver visto l'avviso sul registro di audit</translation>
+        <translation>Conferma di aver visto l&apos;avviso sul registro di audit</translation>
     </message>
 </context>
 <context>
@@ -154,72 +154,89 @@
     <name>ShellLock</name>
     <message>
         <location filename="../../ui/lock_screen.py" line="211"/>
+        <location filename="../../ui/lock_screen.py" line="447"/>
         <source>Automatic lock countdown</source>
         <translation>Conto alla rovescia del blocco automatico</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="297"/>
+        <location filename="../../ui/lock_screen.py" line="302"/>
+        <location filename="../../ui/lock_screen.py" line="449"/>
         <source>Telemedicine workstation - locked</source>
         <translation>Postazione di telemedicina - bloccata</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="302"/>
+        <location filename="../../ui/lock_screen.py" line="307"/>
         <source>Lock</source>
         <translation>Blocco</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="320"/>
+        <location filename="../../ui/lock_screen.py" line="325"/>
         <source>Users</source>
         <translation>Utenti</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="335"/>
+        <location filename="../../ui/lock_screen.py" line="340"/>
         <source>Wrong PIN.</source>
         <translation>PIN errato.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="337"/>
+        <location filename="../../ui/lock_screen.py" line="342"/>
         <source>Try again in %1 s.</source>
         <translation>Riprova tra %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="341"/>
+        <location filename="../../ui/lock_screen.py" line="346"/>
         <source>Too many wrong attempts. Try again in %1 s.</source>
         <translation>Troppi tentativi errati. Riprova tra %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="345"/>
+        <location filename="../../ui/lock_screen.py" line="350"/>
         <source>Cannot unlock: %1</source>
         <translation>Impossibile sbloccare: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="347"/>
+        <location filename="../../ui/lock_screen.py" line="352"/>
         <source>Cannot unlock.</source>
         <translation>Impossibile sbloccare.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="351"/>
+        <location filename="../../ui/lock_screen.py" line="356"/>
         <source>Unlock</source>
         <translation>Sblocca</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="361"/>
+        <location filename="../../ui/lock_screen.py" line="366"/>
         <source>Complete the login in the browser window...</source>
-        <translation>Completa l'accesso nella finestra del browser...</translation>
+        <translation>Completa l&apos;accesso nella finestra del browser...</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="365"/>
+        <location filename="../../ui/lock_screen.py" line="370"/>
         <source>Login failed: %1</source>
         <translation>Accesso non riuscito: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="371"/>
-        <location filename="../../ui/lock_screen.py" line="377"/>
+        <location filename="../../ui/lock_screen.py" line="376"/>
+        <location filename="../../ui/lock_screen.py" line="382"/>
         <source>Login</source>
         <translation>Accesso</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="416"/>
+        <location filename="../../ui/lock_screen.py" line="414"/>
+        <source>Nobody logged in</source>
+        <translation>Nessun utente collegato</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="418"/>
+        <source>%1 (offline unlock)</source>
+        <translation>%1 (sblocco offline)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="420"/>
+        <source>Logged in: %1</source>
+        <translation>Utente collegato: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="434"/>
         <source>Locking in %1 s: move the mouse or press a key to stay</source>
         <translation>Blocco tra %1 s: muovi il mouse o premi un tasto per restare</translation>
     </message>

@@ -79,6 +79,9 @@ def test_auto_lock_warns_then_hides_every_page_and_unlocks_with_the_pin(gui, qtb
     lock.use_clock(clock, timer=False)
     limit = ws.settings.auto_lock_s
     assert limit == 300
+    qtbot.waitUntil(
+        lambda: lock.user_label.text() == "Marco Colombo (offline unlock)", timeout=3000
+    )
 
     clock.now += limit - 31
     lock.tick()
@@ -237,8 +240,15 @@ def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
 
 
 def test_lock_screen_speaks_italian(gui, qtbot) -> None:
-    w, lock = gui.window, _lock(gui)
     gui.translations.apply("it")
+    try:
+        _check_italian(gui, qtbot)
+    finally:
+        gui.translations.apply("en")  # translators are process-wide: leave English behind
+
+
+def _check_italian(gui, qtbot) -> None:
+    w, lock = gui.window, _lock(gui)
     clock = FakeClock()
     lock.use_clock(clock, timer=False)
     clock.now += gui.workstation.settings.auto_lock_s - 10
