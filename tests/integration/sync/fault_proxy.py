@@ -145,9 +145,11 @@ async def fault_soak(
     rate: float = 0.35,
     batch: int = 20,
     max_drains: int = 100_000,
+    min_units: int = 0,
 ) -> SoakReport:
-    """Enqueue units in batches and drain them through the proxy until ``faults`` were injected;
-    then drain the rest and count copies on the server (directly, not through the proxy)."""
+    """Enqueue units in batches and drain them through the proxy until ``faults`` were injected
+    (and at least ``min_units`` were enqueued); then drain the rest and count copies on the
+    server (directly, not through the proxy)."""
     rng = random.Random(seed)
     report = SoakReport()
     identifiers: list[str] = []
@@ -157,7 +159,7 @@ async def fault_soak(
         async with FhirClient(proxy.fhir_base, timeouts=timeouts, backoff_s=0.0) as client:
             worker = SyncWorker(outbox=vault.outbox, client=client, policy=policy, concurrency=4)
             while True:
-                if proxy.total_injected < faults:
+                if proxy.total_injected < faults or len(identifiers) < min_units:
                     for i in range(batch):
                         ident = f"fault-{uuid.uuid4()}"
                         attachments: tuple[BinaryAttachment, ...] = ()
@@ -177,7 +179,8 @@ async def fault_soak(
                         identifiers.append(ident)
                 report.drains += 1
                 result = await worker.drain()
-                if proxy.total_injected >= faults and result.remaining == 0:
+                enough = proxy.total_injected >= faults and len(identifiers) >= min_units
+                if enough and result.remaining == 0:
                     break
                 if report.drains > max_drains:
                     raise RuntimeError("the outbox does not drain")
