@@ -7,11 +7,13 @@ adaptive video track (size, frame rate) and the VP8 encoder (target bit rate).
 
 The estimate follows the loss-based half of Google Congestion Control
 (draft-ietf-rmcat-gcc-02 §6): above 10 % loss it shrinks to
-``sent * (1 - 0.5 * loss)``, below 2 % it grows by 8 % a second, in between it
-holds; a round-trip time well above the call's best is queueing delay and counts
-as congestion; under stress REMB caps it. Steps down happen after two bad samples; steps up
+``sent * (1 - 0.5 * loss)``, below 2 % it grows by 8 % a second (to at most 2.5 times the sent rate while
+video flows), in between it holds; a round-trip time well above the call's best is queueing delay and counts
+as congestion; under stress REMB caps it, and a REMB far below the rung's rate for
+three seconds picks the rung that fits it (fewer pixels rather than starved ones). Steps down happen after two bad samples; steps up
 need the estimate above the next rung for ``up_hold_s`` and never within
-``up_hold_s`` of a step down (no oscillation). The clinician may force a worse
+``up_hold_s`` of a step down; a probe that fails doubles the hold (up to 64 s),
+so a steady cap does not cause periodic freezes. The clinician may force a worse
 rung (a ceiling); the controller never goes above it.
 
 Pure logic with an injected clock; thread affinity: any, one caller at a time.
@@ -56,6 +58,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(Level.AUDIO_ONLY, 0, 0, 0, 0),
     Rung(Level.CHAT_ONLY, 0, 0, 0, 0),
 )
+SETTLE_S = 3.0
 AUDIO_BPS = 48_000  # Opus at aiortc's settings plus RTP/UDP overhead, measured order of magnitude
 
 
@@ -87,11 +90,15 @@ class BandwidthController:
         self.index = max(start_index, self._top)
         self.ceiling_index = 0
         self.estimate_bps = float(self.ladder[self.index].video_bps + AUDIO_BPS)
+        self._base_hold_s = up_hold_s
         self._up_hold_s = up_hold_s
+        self._last_up_s = -1e9
         self._bad_samples = 0
         self._good_since: float | None = None
         self._last_down_s = -1e9
         self._min_rtt_ms: float | None = None
+        self._remb_bps: float | None = None
+        self._remb_low = 0
 
     @property
     def rung(self) -> Rung:
@@ -121,24 +128,65 @@ class BandwidthController:
             congested = sample.rtt_ms > self._min_rtt_ms + 200
         loss = sample.loss_fraction or 0.0
         sent = max(sample.sent_bps, 1.0)
-        if loss > 0.10:
+        lossy = loss > 0.10
+        if lossy:
             self.estimate_bps = min(self.estimate_bps, sent * (1 - 0.5 * loss))
             congested = True
-        elif congested:
+        elif congested and now - self._last_down_s >= SETTLE_S:
             self.estimate_bps = min(self.estimate_bps, sent * 0.85)
         elif loss < 0.02:
-            self.estimate_bps = max(self.estimate_bps, sent) * 1.08
+            grown = max(self.estimate_bps, sent) * 1.08
+            if self.ladder[self.index].video_bps > 0:
+                # GCC bounds growth by what was actually delivered (here: 2.5 times the
+                # sent rate); a quiet encoder neither raises nor lowers the estimate.
+                grown = min(grown, max(self.estimate_bps, 2.5 * sent))
+            self.estimate_bps = grown
         # REMB starts low and follows what it receives, so as a hard cap it would spiral
         # down from the first second; it only bounds the estimate once the link shows stress.
         if (congested or loss >= 0.02) and sample.remb_bps is not None and sample.remb_bps > 0:
             self.estimate_bps = min(self.estimate_bps, sample.remb_bps + AUDIO_BPS)
         # Probing never runs away: at most twice what the best allowed rung needs.
         self.estimate_bps = min(max(self.estimate_bps, 10_000.0), 2 * self._budget(self._top))
-        self._step(now, congested)
+        self._remb_bps = sample.remb_bps if sample.remb_bps else None
+        self._step(now, congested=congested, lossy=lossy)
         after = self.rung
         return after if after != before else None
 
-    def _step(self, now: float, congested: bool) -> None:
+    def _step_down_to(self, target: int, now: float) -> None:
+        if target == self.index:
+            return
+        self.index = target
+        self._good_since = None
+        self._last_down_s = now
+        # A step up that failed soon after: wait twice as long before the next probe
+        # (up to 64 s), so a steady cap does not cause periodic freezes.
+        if now - self._last_up_s < 2 * self._base_hold_s:
+            self._up_hold_s = min(self._up_hold_s * 2, 64.0)
+        else:
+            self._up_hold_s = self._base_hold_s
+
+    def _step(self, now: float, *, congested: bool, lossy: bool) -> None:
+        # After a step down, RTCP still reports the old queue for a few seconds: only
+        # fresh heavy loss may cut again while the link settles.
+        if now - self._last_down_s < SETTLE_S and not lossy:
+            return
+        # REMB (the receiver's delay-based estimate) far below the rung's rate for three
+        # samples: the encoder is starved, so fewer pixels at the same rate look better.
+        rung = self.ladder[self.index]
+        if self._remb_bps is not None and rung.video_bps and self._remb_bps < 0.7 * rung.video_bps:
+            self._remb_low += 1
+        else:
+            self._remb_low = 0
+        if self._remb_low >= 3:
+            self._remb_low = 0
+            target = self.index
+            while (
+                target < len(self.ladder) - 1
+                and self.ladder[target].video_bps > self._remb_bps * 1.1  # type: ignore[operator]
+            ):
+                target += 1
+            self._step_down_to(target, now)
+            return
         # Down: the current rung does not fit the estimate on two samples running.
         if self._budget(self.index) > self.estimate_bps * 1.05 or (
             congested and self.index < len(self.ladder) - 1
@@ -151,21 +199,23 @@ class BandwidthController:
                     target < len(self.ladder) - 1 and self._budget(target) > self.estimate_bps * 0.9
                 ):
                     target += 1
-                if congested and target == self.index:
+                # Heavy loss with a stale estimate still costs one rung.
+                if lossy and target == self.index:
                     target = min(self.index + 1, len(self.ladder) - 1)
-                if target != self.index:
-                    self.index = target
-                    self._last_down_s = now
+                self._step_down_to(target, now)
                 self._bad_samples = 0
             return
         self._bad_samples = 0
         if congested:
             self._good_since = None
             return
-        # Up: the next better rung fits with 20 % headroom for up_hold_s.
+        # Up: the next better rung fits with 10 % headroom for up_hold_s.
         if self.index <= self._top:
             return
-        if self._budget(self.index - 1) * 1.2 > self.estimate_bps:
+        better = self.ladder[self.index - 1]
+        if self._budget(self.index - 1) * 1.1 > self.estimate_bps or (
+            self._remb_bps is not None and self._remb_bps < 0.9 * better.video_bps
+        ):
             self._good_since = None
             return
         if self._good_since is None:
@@ -173,3 +223,4 @@ class BandwidthController:
         if now - self._good_since >= self._up_hold_s and now - self._last_down_s >= self._up_hold_s:
             self.index -= 1
             self._good_since = now
+            self._last_up_s = now

@@ -90,6 +90,7 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 MAX_BAD_SIGNALS = 20
+WARMUP_SAMPLES = 2
 
 
 class CallState(enum.StrEnum):
@@ -239,6 +240,7 @@ class Call:
         self._acc = _Accumulator()
         self._worst_level = Level.VIDEO
         self._last_bytes: tuple[float, int, int, int] | None = None
+        self._samples_since_connect = 0
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self, *, peer_present: bool) -> None:
@@ -425,6 +427,9 @@ class Call:
         self._deadline_reason = reason
 
     async def _on_deadline(self) -> None:
+        # The wait may have started before the deadline moved or was cleared (connected).
+        if self._deadline_s is None or self._clock() < self._deadline_s:
+            return
         reason = self._deadline_reason
         self._set_deadline(None)
         if self.state is CallState.RECONNECTING and self.role == "offerer":
@@ -477,6 +482,7 @@ class Call:
         self._pc = pc
         self._attempt_started_s = self._clock()
         self._last_bytes = None
+        self._samples_since_connect = 0
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
@@ -721,6 +727,18 @@ class Call:
                 _log.debug("stats failed: %s", type(exc).__name__)
                 continue
             if sample is None or self.state is not CallState.CONNECTED:
+                continue
+            _log.debug(
+                "link sample rtt=%s loss=%s sent=%d remb=%s",
+                sample.rtt_ms,
+                sample.loss_fraction,
+                int(sample.sent_bps),
+                sample.remb_bps,
+            )
+            self._samples_since_connect += 1
+            if self._samples_since_connect <= WARMUP_SAMPLES:
+                # The encoder's first second (keyframe, rate not settled) says little about
+                # the link; judging it sent calls on a fine link down to audio only.
                 continue
             if self._adapt and (rung := self.controller.update(sample)) is not None:
                 _log.info(

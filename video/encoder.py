@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import re
 
+import av
 from aiortc import RTCRtpSender
 from aiortc.codecs.vpx import Vp8Encoder
+from aiortc.mediastreams import VIDEO_TIME_BASE, convert_timebase
+from av import VideoFrame
+from av.frame import Frame
+from av.video.codeccontext import VideoCodecContext
 
 __all__ = ["CappedVp8Encoder", "first_video_codec", "install_capped_encoder"]
 
@@ -43,6 +48,58 @@ class CappedVp8Encoder(Vp8Encoder):
         wanted = self._cap_bps if self.remb_bps is None else min(self.remb_bps, self._cap_bps)
         # The parent's encode() also reads its private field for the rate-control buffer size.
         self._Vp8Encoder__target_bitrate = max(MIN_BPS, min(wanted, MAX_BPS))
+
+    def encode(self, frame: Frame, force_keyframe: bool = False) -> tuple[list[bytes], int]:
+        """aiortc's ``Vp8Encoder.encode`` with keyframes capped at 3x an average frame.
+
+        Uncapped, a keyframe of a detailed picture is tens of kB in one burst; behind a
+        500 kbit/s token bucket most of it is dropped, the receiver asks for another
+        keyframe, and the call collapses (the ~2.5 fps of DESIGN §5). WebRTC caps intra
+        frames the same way (libvpx ``rc_max_intra_bitrate_pct``).
+        """
+        assert isinstance(frame, VideoFrame)
+        if frame.format.name != "yuv420p":
+            frame = frame.reformat(format="yuv420p")
+        target = self.target_bitrate
+        if self.codec is not None and (
+            frame.width != self.codec.width
+            or frame.height != self.codec.height
+            or abs(target - (self.codec.bit_rate or target)) > 0.1 * target
+        ):
+            self.codec = None
+        if force_keyframe:
+            frame.pict_type = av.video.frame.PictureType.I
+        if self.codec is None:
+            codec = av.CodecContext.create("libvpx", "w")
+            assert isinstance(codec, VideoCodecContext)
+            codec.width = frame.width
+            codec.height = frame.height
+            codec.bit_rate = target
+            codec.pix_fmt = "yuv420p"
+            codec.gop_size = 3000
+            codec.qmin = 2
+            codec.qmax = 56
+            codec.options = {
+                "bufsize": str(target),
+                "cpu-used": "-6",
+                "deadline": "realtime",
+                "lag-in-frames": "0",
+                "minrate": str(target),
+                "maxrate": str(target),
+                "noise-sensitivity": "4",
+                "overshoot-pct": "15",
+                "partitions": "0",
+                "static-thresh": "1",
+                "undershoot-pct": "100",
+                "max-intra-rate": "300",
+            }
+            codec.thread_count = 2 if frame.width * frame.height > 640 * 480 else 1
+            self.codec = codec
+        data = b"".join(bytes(p) for p in self.codec.encode(frame))
+        payloads = self._packetize(data, self.picture_id)
+        timestamp = convert_timebase(frame.pts or 0, frame.time_base, VIDEO_TIME_BASE)
+        self.picture_id = (self.picture_id + 1) % (1 << 15)
+        return payloads, timestamp
 
     @property
     def target_bitrate(self) -> int:

@@ -188,19 +188,32 @@ class SyntheticVideoTrack(_PacedTrack):
 
     kind = "video"
 
-    def __init__(self, *, width: int = 640, height: int = 480, fps: int = 30) -> None:
+    def __init__(
+        self, *, width: int = 640, height: int = 480, fps: int = 30, noise: int = 24
+    ) -> None:
         super().__init__(1.0 / fps)
         self.width, self.height = width, height
+        # Camera-like sensor noise (a bank of frames cycled): without it the pattern costs the
+        # encoder almost nothing and no link is ever congested, unlike a real camera.
+        rng = np.random.default_rng(7)
+        self._noise = [
+            rng.integers(0, noise + 1, size=(height, width, 1), dtype=np.uint8) if noise else None
+            for _ in range(7)
+        ]
+        self._frame_index = 0
         y, x = np.mgrid[0:height, 0:width]
         base = np.zeros((height, width, 3), dtype=np.uint8)
-        base[..., 0] = (x * 255 // max(width - 1, 1)).astype(np.uint8)
-        base[..., 1] = (y * 255 // max(height - 1, 1)).astype(np.uint8)
+        top = 255 - noise  # room for the noise without wrapping around
+        base[..., 0] = (x * top // max(width - 1, 1)).astype(np.uint8)
+        base[..., 1] = (y * top // max(height - 1, 1)).astype(np.uint8)
         base[..., 2] = 96
         self._base = base
 
     async def recv(self) -> av.VideoFrame:
         elapsed_s = await self._tick()
-        image = self._base.copy()
+        noise = self._noise[self._frame_index % len(self._noise)]
+        self._frame_index += 1
+        image = self._base + noise if noise is not None else self._base.copy()
         size = self.height // 4
         span = max(self.width - size, 1)
         pos = int((elapsed_s * 160) % (2 * span))
@@ -273,7 +286,7 @@ class AdaptiveVideoTrack(MediaStreamTrack):
         self._resumed = asyncio.Event()
         if not settings.paused:
             self._resumed.set()
-        self._last_sent_s = 0.0
+        self._next_due_s = 0.0
         self._self_view = self_view
         self.frames_sent = 0
 
@@ -301,10 +314,12 @@ class AdaptiveVideoTrack(MediaStreamTrack):
             if settings.paused:
                 continue
             now = time.monotonic()
-            # Drop frames above the target rate (2 ms slack absorbs timer jitter).
-            if now - self._last_sent_s < 1.0 / settings.fps - 0.002:
+            # Keep frames on a grid of the target rate; 10 ms of slack absorbs the source's
+            # jitter (a 30 fps source decimated to 15 fps must give 15, not a 10/15 mix).
+            period = 1.0 / settings.fps
+            if now < self._next_due_s - 0.010:
                 continue
-            self._last_sent_s = now
+            self._next_due_s = max(self._next_due_s + period, now - period)
             if (frame.width, frame.height) != (settings.width, settings.height):
                 pts, time_base = frame.pts, frame.time_base
                 frame = frame.reformat(width=settings.width, height=settings.height)

@@ -263,7 +263,7 @@ async function pollStats() {
     const report = await pc.getStats();
     const now = performance.now();
     const s = { rttMs: 0, lost: 0, received: 0, bytes: 0, framesDecoded: 0, fps: null,
-      width: 0, height: 0, audioSamples: 0, audioEnergy: 0, framesSent: 0 };
+      width: 0, height: 0, audioSamples: 0, audioEnergy: 0, audioConcealed: 0, framesSent: 0 };
     const byId = new Map();
     report.forEach((r) => byId.set(r.id, r));
     report.forEach((r) => {
@@ -273,6 +273,7 @@ async function pollStats() {
         s.received += r.packetsReceived || 0; s.bytes += r.bytesReceived || 0;
       } else if (r.type === "inbound-rtp" && r.kind === "audio") {
         s.audioSamples = r.totalSamplesReceived || 0; s.audioEnergy = r.totalAudioEnergy || 0;
+        s.audioConcealed = r.concealedSamples || 0;
         s.lost += r.packetsLost || 0; s.received += r.packetsReceived || 0;
         s.bytes += r.bytesReceived || 0;
       } else if (r.type === "outbound-rtp" && r.kind === "video") {

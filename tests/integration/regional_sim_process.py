@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-_LISTEN_RE = re.compile(r"regional_sim listening on (https?://127\.0\.0\.1:\d+)")
+_LISTEN_RE = re.compile(r"regional_sim listening on (https?://[0-9.]+:\d+)")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,11 @@ class RunningSim:
 
 @contextmanager
 def regional_sim(
-    db_path: Path, *, extra_args: Sequence[str] = (), timeout_s: float = 30.0
+    db_path: Path,
+    *,
+    extra_args: Sequence[str] = (),
+    timeout_s: float = 30.0,
+    host: str = "127.0.0.1",
 ) -> Iterator[RunningSim]:
     """Run ``python -m regional_sim --port 0`` until the context exits (bounded waits)."""
     cmd = [
@@ -38,7 +42,7 @@ def regional_sim(
         "-m",
         "regional_sim",
         "--host",
-        "127.0.0.1",
+        host,
         "--port",
         "0",
         "--db",

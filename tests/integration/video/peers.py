@@ -7,7 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,13 +124,18 @@ def _wait_for_stun(port: int, *, timeout_s: float = 10.0) -> None:
 
 
 @asynccontextmanager
-async def patient_browser() -> AsyncIterator[Any]:
+async def patient_browser(
+    *, executable: str = CHROMIUM, extra_args: Sequence[str] = ()
+) -> AsyncIterator[Any]:
     """A headless Debian Chromium page (Playwright drives /usr/bin/chromium; never installs)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=30_000
+            executable_path=executable,
+            args=[*CHROMIUM_ARGS, *extra_args],
+            headless=True,
+            timeout=30_000,
         )
         try:
             context = await browser.new_context()

@@ -180,3 +180,21 @@ async def test_chat_before_the_channel_opens_is_a_typed_error() -> None:
         await call.send_chat("hello?")
     await a.close()
     await b.close()
+
+
+async def test_a_call_outlives_every_negotiation_deadline() -> None:
+    """Deadlines that were armed while connecting must not fire once connected."""
+    a, b = LoopbackSignaling.pair()
+    short = CallTimeouts(peer_s=10, answer_s=1.0, connect_s=1.5, outage_s=2)
+    clinician = Call(signaling=a, ice_servers=(), timeouts=short)
+    patient = Call(signaling=b, ice_servers=(), role="answerer", timeouts=short)
+    patient.start(peer_present=True)
+    clinician.start(peer_present=True)
+    try:
+        await clinician.wait_for(CallState.CONNECTED, timeout_s=20)
+        await asyncio.sleep(3.0)  # twice the connect deadline
+        assert clinician.state is CallState.CONNECTED and patient.state is CallState.CONNECTED
+        assert clinician.error is None and patient.error is None
+    finally:
+        await clinician.hang_up()
+        await patient.hang_up()

@@ -55,17 +55,46 @@ def test_rising_delay_alone_counts_as_congestion() -> None:
     assert ctl.index > before
 
 
+def _sent(ctl: BandwidthController) -> float:
+    """What the sender really pushes at the current rung (the encoder meets its target)."""
+    return ctl.rung.video_bps + (48_000 if ctl.rung.level is not Level.CHAT_ONLY else 0)
+
+
 def test_recovery_steps_up_only_after_the_hold_time() -> None:
     clock = FakeClock()
     ctl = BandwidthController(clock=clock, up_hold_s=8)
-    _run(ctl, clock, LinkSample(rtt_ms=30, loss_fraction=0.5, sent_bps=200_000), 6)
+    for _ in range(12):
+        clock.now += 1
+        ctl.update(LinkSample(rtt_ms=30, loss_fraction=0.5, sent_bps=_sent(ctl)))
     low = ctl.index
     assert ctl.rung.level in (Level.AUDIO_ONLY, Level.CHAT_ONLY)
-    clean = LinkSample(rtt_ms=30, loss_fraction=0.0, sent_bps=60_000)
-    _run(ctl, clock, clean, 7)
+    for _ in range(7):
+        clock.now += 1
+        ctl.update(LinkSample(rtt_ms=30, loss_fraction=0.0, sent_bps=_sent(ctl)))
     assert ctl.index == low  # not yet: within the hold time
-    _run(ctl, clock, clean, 120)
+    for _ in range(150):
+        clock.now += 1
+        ctl.update(LinkSample(rtt_ms=30, loss_fraction=0.0, sent_bps=_sent(ctl)))
     assert ctl.index == 1  # back to VGA, never above what the source offers
+
+
+def test_failed_probes_back_off() -> None:
+    clock = FakeClock()
+    ctl = BandwidthController(clock=clock, up_hold_s=8)
+    cap_bps = 500_000
+    ups = []
+    for _ in range(300):
+        clock.now += 1
+        sent = _sent(ctl)
+        loss = max(0.0, 1 - cap_bps / sent)
+        before = ctl.index
+        ctl.update(LinkSample(rtt_ms=50, loss_fraction=loss, sent_bps=sent))
+        if ctl.index < before:
+            ups.append(clock.now)
+    # Each failed probe doubles the wait: few probes in five minutes, spaced ever wider.
+    assert 1 <= len(ups) <= 6
+    gaps = [b - a for a, b in zip(ups, ups[1:], strict=False)]
+    assert gaps == sorted(gaps)
 
 
 def test_no_oscillation_on_a_steady_capped_link() -> None:
@@ -92,15 +121,19 @@ def test_clinician_ceiling_is_never_exceeded_and_can_be_lifted() -> None:
     assert ctl.force_level(None).level is Level.VIDEO
 
 
-def test_remb_caps_only_under_stress() -> None:
+def test_remb_caps_only_under_stress_and_sets_resolution_when_it_persists() -> None:
     clock = FakeClock()
     ctl = BandwidthController(clock=clock)
     _run(
-        ctl, clock, LinkSample(rtt_ms=10, loss_fraction=0.0, sent_bps=850_000, remb_bps=300_000), 10
+        ctl, clock, LinkSample(rtt_ms=10, loss_fraction=0.0, sent_bps=850_000, remb_bps=400_000), 2
     )
-    assert ctl.rung.width == 640  # a low start-up REMB does not drag the call down
+    assert ctl.rung.width == 640  # one or two low REMBs (start-up) do not drag the call down
     _run(
-        ctl, clock, LinkSample(rtt_ms=10, loss_fraction=0.05, sent_bps=850_000, remb_bps=150_000), 3
+        ctl, clock, LinkSample(rtt_ms=10, loss_fraction=0.0, sent_bps=850_000, remb_bps=400_000), 1
+    )
+    assert ctl.rung.video_bps <= 400_000 * 1.1 and ctl.rung.width < 640  # persistent: fewer pixels
+    _run(
+        ctl, clock, LinkSample(rtt_ms=10, loss_fraction=0.05, sent_bps=380_000, remb_bps=150_000), 8
     )
     assert ctl.estimate_bps <= 150_000 + 48_000
     assert ctl.rung.video_bps <= 150_000
@@ -109,5 +142,7 @@ def test_remb_caps_only_under_stress() -> None:
 def test_hd_source_may_use_the_top_rung() -> None:
     clock = FakeClock()
     ctl = BandwidthController(clock=clock, max_index_for_source=0)
-    _run(ctl, clock, LinkSample(rtt_ms=10, loss_fraction=0.0, sent_bps=900_000), 30)
+    for _ in range(40):
+        clock.now += 1
+        ctl.update(LinkSample(rtt_ms=10, loss_fraction=0.0, sent_bps=_sent(ctl)))
     assert ctl.rung == DEFAULT_LADDER[0]
