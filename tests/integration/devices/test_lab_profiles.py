@@ -289,3 +289,29 @@ async def test_connect_retries_with_backoff_then_gives_a_typed_error(
         await transport.connect(adv)
     failures = [r for r in caplog.records if r.getMessage().startswith("connect attempt")]
     assert [r.getMessage().split()[2] for r in failures] == ["1", "2", "3"]
+
+
+async def test_drifting_clock_is_measured_again_on_demand(
+    radio: VirtualRadio, transport: BleTransport
+) -> None:
+    # A clock 50% fast (500,000 ppm) makes the drift visible within a fraction of a second.
+    await Thermometer(
+        radio, options=LabOptions(clock_offset_s=30.0, clock_drift_ppm=500_000)
+    ).start()
+    adv = await transport.find(service_uuids=["1809"], timeout_s=2)
+    session = DeviceSession(transport, adv, set_clock=False)
+    await session.open(pair=False)
+    try:
+        first = session.clock
+        await asyncio.sleep(0.3)
+        second = await session.measure_clock()
+    finally:
+        await session.close()
+    assert first is not None and second is not None
+    assert 29.0 < first.offset_s < 32.0
+    elapsed = (second.measured_at_utc - first.measured_at_utc).total_seconds()
+    # The offset grew by half the elapsed time, within Current Time's 1/256 s resolution
+    # and half of each read's round trip.
+    grown = second.offset_s - first.offset_s
+    tolerance = 2 / 256 + first.round_trip_s + second.round_trip_s
+    assert abs(grown - elapsed * 0.5) < tolerance

@@ -352,3 +352,32 @@ async def test_udi_read_from_device_information_lands_on_the_device(
         }
     ]
     await service.shutdown()
+
+
+async def test_several_devices_measured_at_once(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    plx = await PulseOximeter(radio).start()
+    thermo = await Thermometer(radio).start()
+    scale = await WeightScale(radio).start()
+    await service.scan()
+    for device in (plx, thermo, scale):
+        await service.pair(device.address)
+
+    async def measure(device: VirtualDevice, action: Any) -> Any:
+        task = asyncio.create_task(service.measure(device.address, timeout_s=5))
+        await device.wait_subscribed()
+        await action()
+        return await task
+
+    results = await asyncio.gather(
+        measure(plx, lambda: plx.spot_check(spo2_pct=Decimal(98), pulse_rate_bpm=Decimal(64))),
+        measure(thermo, lambda: thermo.measure(temperature=Decimal("36.4"))),
+        measure(scale, lambda: scale.measure(weight=Decimal("61.5"))),
+    )
+    assert [r.values[0].value for r in results] == ["98", "36.4", "61.500"]
+    assert len({r.device_address for r in results}) == 3
+    for r in results:
+        await service.confirm(r.measurement_id, PATIENT)
+    assert len(await _stored(outbox)) == 3
+    await service.shutdown()
