@@ -67,6 +67,14 @@ def use_services(ctx: UiContext, services: ClinicalServices) -> None:
     _SERVICES[ctx.workstation] = services
 
 
+def label_controls(*rows: tuple[Any, str | None, str]) -> None:
+    """Set each control's visible text (``None``: keep it) and its accessible name."""
+    for widget, text, accessible in rows:
+        if text is not None:
+            widget.setText(text)
+        widget.setAccessibleName(accessible)
+
+
 def open_patient(widget: QWidget, patient_id: str) -> None:
     """Show the patient area of the main window with ``patient_id`` loaded."""
     window = widget.window()

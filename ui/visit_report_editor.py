@@ -48,7 +48,7 @@ from app.domain.visit_report import REMOTE_STATEMENT_IT, RemoteService, ReportEr
 from app.domain.workflows import IdentifierKind, PatientHeader
 from app.services.clinical import ClinicalServices
 from app.services.visit_report import render_pdf, report_unit
-from ui.clinical import BusyRunner
+from ui.clinical import BusyRunner, label_controls
 from ui.context import UiContext
 from ui.trend_view import display_unit
 
@@ -223,14 +223,16 @@ class VisitReportEditor(QDialog):
         self.end_edit.setAccessibleName(self.tr("End of the visit"))
         self.statement.setAccessibleName(self.tr("Remote delivery statement"))
         self.status.setAccessibleName(self.tr("Report status"))
-        self.preview_button.setText(self.tr("Pre&view PDF"))
-        self.preview_button.setAccessibleName(self.tr("Preview the report as PDF"))
-        self.print_button.setText(self.tr("Pr&int..."))
-        self.print_button.setAccessibleName(self.tr("Print the report"))
-        self.sign_button.setText(self.tr("Si&gn and send"))
-        self.sign_button.setAccessibleName(self.tr("Sign the report and send it to the record"))
-        self.close_button.setText(self.tr("Close"))
-        self.close_button.setAccessibleName(self.tr("Close the editor (the draft is kept)"))
+        label_controls(
+            (self.preview_button, self.tr("Pre&view PDF"), self.tr("Preview the report as PDF")),
+            (self.print_button, self.tr("Pr&int..."), self.tr("Print the report")),
+            (
+                self.sign_button,
+                self.tr("Si&gn and send"),
+                self.tr("Sign the report and send it to the record"),
+            ),
+            (self.close_button, self.tr("Close"), self.tr("Close the editor (the draft is kept)")),
+        )
         self._on_service()
 
     def _on_service(self) -> None:

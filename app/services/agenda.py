@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.domain.outbox import OutboxUnit, OutboxWriter, ResourceUpdate, UnitKind
+from app.domain.outbox import OutboxUnit, ResourceUpdate, UnitKind
 from app.domain.workflows import (
     SERVICE_SYSTEM,
     Agenda,
@@ -28,7 +28,7 @@ from app.domain.workflows import (
 )
 from app.events import Event
 from app.services.alerts import acknowledgement, flag_to_alert
-from app.services.clinical_data import Clock, ResourceReader, make_unit, utc_now
+from app.services.clinical_data import WorkflowService, make_unit
 
 ITALY = ZoneInfo("Europe/Rome")
 
@@ -107,19 +107,8 @@ def _service_kind(appointment: Mapping[str, Any]) -> AgendaItemKind | None:
     return None
 
 
-class AgendaService:
+class AgendaService(WorkflowService):
     """Builds :class:`Agenda` values from a :class:`ResourceReader`; acknowledges alerts."""
-
-    def __init__(
-        self,
-        reader: ResourceReader,
-        writer: OutboxWriter | None = None,
-        *,
-        clock: Clock = utc_now,
-    ) -> None:
-        self._reader = reader
-        self._writer = writer
-        self._clock = clock
 
     async def acknowledge(self, item: AgendaItem, *, practitioner_ref: str) -> OutboxUnit:
         """Acknowledge an alert row: the Flag becomes inactive, ended now, authored by me.
@@ -127,7 +116,7 @@ class AgendaService:
         Sent as an If-Match merge patch of the Flag as read (the sync layer re-applies it on
         412). Raises :class:`WorkflowError` for rows that are not alerts.
         """
-        if item.kind is not AgendaItemKind.ALERT or self._writer is None:
+        if item.kind is not AgendaItemKind.ALERT:
             raise WorkflowError("only alerts can be acknowledged")
         flag_id = item.resource_ref.split("/", 1)[1]
         flag = await self._reader.read("Flag", flag_id)
@@ -153,7 +142,7 @@ class AgendaService:
             ],
             label="Presa visione allarme",
         )
-        await self._writer.enqueue(unit)
+        await self._require_writer().enqueue(unit)
         return unit
 
     def today(self) -> date:

@@ -36,6 +36,7 @@ from app.backend import (
 from app.domain.outbox import (
     BinaryAttachment,
     OutboxUnit,
+    OutboxWriter,
     ResourceUpdate,
     UnitKind,
     apply_merge_patch,
@@ -185,6 +186,26 @@ class CachingReader:
             return dict(saved["resource"])
         await self._store.put(key, {"resource": resource})
         return resource
+
+
+class WorkflowService:
+    """Base of the workflow services: where they read, where their units go, their clock."""
+
+    def __init__(
+        self,
+        reader: ResourceReader,
+        writer: OutboxWriter | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._clock = clock
+
+    def _require_writer(self) -> OutboxWriter:
+        if self._writer is None:
+            raise RuntimeError(f"{type(self).__name__} built without a writer")
+        return self._writer
 
 
 # -- writes ----------------------------------------------------------------------------------

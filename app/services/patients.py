@@ -22,7 +22,7 @@ from app.domain.codice_fiscale import (
     parse_codice_fiscale,
     verify_demographics,
 )
-from app.domain.outbox import OutboxUnit, OutboxWriter, UnitKind
+from app.domain.outbox import OutboxUnit, UnitKind
 from app.domain.telemonitoring import Parameter, Reading
 from app.domain.workflows import (
     CF_SYSTEM,
@@ -43,11 +43,9 @@ from app.domain.workflows import (
 from app.services.agenda import human_name, parse_instant, ref_id
 from app.services.careplans import parameter_of
 from app.services.clinical_data import (
-    Clock,
-    ResourceReader,
+    WorkflowService,
     conditional_create,
     make_unit,
-    utc_now,
 )
 from app.services.telemonitoring import observation_to_reading
 
@@ -197,19 +195,8 @@ def consent_resource(
     }
 
 
-class PatientService:
+class PatientService(WorkflowService):
     """Search patients and load their header; record consents."""
-
-    def __init__(
-        self,
-        reader: ResourceReader,
-        writer: OutboxWriter | None = None,
-        *,
-        clock: Clock = utc_now,
-    ) -> None:
-        self._reader = reader
-        self._writer = writer
-        self._clock = clock
 
     async def search(self, text: str) -> list[PatientMatch]:
         """Patients matching ``text`` (codice fiscale, STP, ENI, TEAM number or name).
@@ -311,12 +298,10 @@ class PatientService:
         consent_id: uuid.UUID | None = None,
     ) -> OutboxUnit:
         """Build :meth:`consent_unit` and hand it to the writer (outbox)."""
-        if self._writer is None:
-            raise RuntimeError("PatientService built without a writer")
         unit = self.consent_unit(
             patient_id, kind, practitioner_ref=practitioner_ref, consent_id=consent_id
         )
-        await self._writer.enqueue(unit)
+        await self._require_writer().enqueue(unit)
         return unit
 
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from app.domain.outbox import OutboxUnit, OutboxWriter, UnitKind
+from app.domain.outbox import OutboxUnit, UnitKind
 from app.domain.workflows import (
     CANONICAL_BASE,
     AnswerOption,
@@ -24,11 +24,9 @@ from app.domain.workflows import (
     WorkflowError,
 )
 from app.services.clinical_data import (
-    Clock,
-    ResourceReader,
+    WorkflowService,
     conditional_create,
     make_unit,
-    utc_now,
 )
 
 SATISFACTION_URL = f"{CANONICAL_BASE}/Questionnaire/soddisfazione-televisita"
@@ -121,15 +119,8 @@ def _answer(value: Answer) -> dict[str, Any]:
     return {"valueString": str(value).strip()}
 
 
-class QuestionnaireService:
+class QuestionnaireService(WorkflowService):
     """Load questionnaires and record responses."""
-
-    def __init__(
-        self, reader: ResourceReader, writer: OutboxWriter, *, clock: Clock = utc_now
-    ) -> None:
-        self._reader = reader
-        self._writer = writer
-        self._clock = clock
 
     async def load(self, url: str = SATISFACTION_URL) -> QuestionnaireForm:
         """The active questionnaire with canonical ``url``; raises :class:`QuestionnaireNotFound`."""
@@ -194,5 +185,5 @@ class QuestionnaireService:
     ) -> OutboxUnit:
         """Build :meth:`response_unit` and enqueue it."""
         unit = self.response_unit(form, answers, **kw)
-        await self._writer.enqueue(unit)
+        await self._require_writer().enqueue(unit)
         return unit

@@ -31,7 +31,6 @@ from app.backend import ServerError, TransportError
 from app.domain.outbox import (
     BinaryAttachment,
     OutboxUnit,
-    OutboxWriter,
     ResourceUpdate,
     UnitKind,
 )
@@ -46,11 +45,9 @@ from app.domain.workflows import (
 )
 from app.services.agenda import display_name, parse_instant, ref_id
 from app.services.clinical_data import (
-    Clock,
-    ResourceReader,
+    WorkflowService,
     conditional_create,
     make_unit,
-    utc_now,
 )
 
 ID_SYSTEM = "urn:ietf:rfc:3986"
@@ -107,15 +104,8 @@ def _payload(
     return payload, binaries
 
 
-class TeleconsultService:
+class TeleconsultService(WorkflowService):
     """Create, list, answer and move teleconsults."""
-
-    def __init__(
-        self, reader: ResourceReader, writer: OutboxWriter, *, clock: Clock = utc_now
-    ) -> None:
-        self._reader = reader
-        self._writer = writer
-        self._clock = clock
 
     # -- writes --------------------------------------------------------------------------
     def request_unit(
@@ -228,7 +218,7 @@ class TeleconsultService:
         """Build :meth:`request_unit` (a new ``request_id`` unless given) and enqueue it."""
         kwargs.setdefault("request_id", uuid.uuid4())
         unit = self.request_unit(**kwargs)
-        await self._writer.enqueue(unit)
+        await self._require_writer().enqueue(unit)
         return unit
 
     def reply_unit(
@@ -278,7 +268,7 @@ class TeleconsultService:
         """Build :meth:`reply_unit` (a new ``reply_id`` unless given) and enqueue it."""
         kwargs.setdefault("reply_id", uuid.uuid4())
         unit = self.reply_unit(consult, **kwargs)
-        await self._writer.enqueue(unit)
+        await self._require_writer().enqueue(unit)
         return unit
 
     async def set_status(
@@ -299,7 +289,7 @@ class TeleconsultService:
             fresh = consult
         check_transition(fresh.status, status)
         unit = self.status_unit(fresh, status, actor_ref=actor_ref)
-        await self._writer.enqueue(unit)
+        await self._require_writer().enqueue(unit)
         return unit
 
     def status_unit(

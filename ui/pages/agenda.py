@@ -29,6 +29,7 @@ from ui.clinical import (
     BusyRunner,
     clinical_services,
     kind_label,
+    label_controls,
     open_patient,
     show_area,
     status_label,
@@ -174,15 +175,27 @@ class AgendaPage(Page):
         )  # fmt: skip
         self.list.setAccessibleName(self.tr("Today's agenda"))
         self.list.setAccessibleDescription(self.tr("Enter opens the patient"))
-        self.open_button.setText(self.tr("&Open patient"))
-        self.open_button.setAccessibleName(self.tr("Open the patient of the selected item"))
-        self.consult_button.setText(self.tr("Open &teleconsult"))
-        self.consult_button.setAccessibleName(self.tr("Open the selected teleconsult request"))
-        self.ack_button.setText(self.tr("Ac&knowledge alert"))
-        self.ack_button.setAccessibleName(self.tr("Acknowledge the selected alert"))
-        self.call_button.setText(self.tr("Start &call"))
-        self.call_button.setAccessibleName(
-            self.tr("Start the televisit or teleassistance call of the selected item")
+        label_controls(
+            (
+                self.open_button,
+                self.tr("&Open patient"),
+                self.tr("Open the patient of the selected item"),
+            ),
+            (
+                self.consult_button,
+                self.tr("Open &teleconsult"),
+                self.tr("Open the selected teleconsult request"),
+            ),
+            (
+                self.ack_button,
+                self.tr("Ac&knowledge alert"),
+                self.tr("Acknowledge the selected alert"),
+            ),
+            (
+                self.call_button,
+                self.tr("Start &call"),
+                self.tr("Start the televisit or teleassistance call of the selected item"),
+            ),
         )
         self.message.setAccessibleName(self.tr("Agenda message"))
         self._render()

@@ -40,6 +40,7 @@ from ui.clinical import (
     cf_error_text,
     clinical_services,
     identity_warning_text,
+    label_controls,
 )
 from ui.context import UiContext
 from ui.pages.agenda import local_time
@@ -289,21 +290,32 @@ class PatientPage(Page):
         self.devices.setAccessibleName(self.tr("Devices in use"))
         self.readings_caption.setText(self.tr("&Latest readings"))
         self.readings.setAccessibleName(self.tr("Latest readings"))
-        self.consent_button.setText(self.tr("Record &consents"))
-        self.consent_button.setAccessibleName(
-            self.tr("Record the consents the patient has just given")
-        )
-        self.report_button.setText(self.tr("Visit &report..."))
-        self.report_button.setAccessibleName(self.tr("Write the televisit report"))
-        self.questionnaire_button.setText(self.tr("Satisfaction &questionnaire..."))
-        self.questionnaire_button.setAccessibleName(
-            self.tr("Fill the satisfaction questionnaire with the patient")
-        )
-        self.teleconsult_button.setText(self.tr("Request t&eleconsult..."))
-        self.teleconsult_button.setAccessibleName(self.tr("Ask a specialist for a teleconsult"))
-        self.poc_button.setText(self.tr("Point-of-care &measurement..."))
-        self.poc_button.setAccessibleName(
-            self.tr("Pharmacy mode: measure the patient and send the readings")
+        label_controls(
+            (
+                self.consent_button,
+                self.tr("Record &consents"),
+                self.tr("Record the consents the patient has just given"),
+            ),
+            (
+                self.report_button,
+                self.tr("Visit &report..."),
+                self.tr("Write the televisit report"),
+            ),
+            (
+                self.questionnaire_button,
+                self.tr("Satisfaction &questionnaire..."),
+                self.tr("Fill the satisfaction questionnaire with the patient"),
+            ),
+            (
+                self.teleconsult_button,
+                self.tr("Request t&eleconsult..."),
+                self.tr("Ask a specialist for a teleconsult"),
+            ),
+            (
+                self.poc_button,
+                self.tr("Point-of-care &measurement..."),
+                self.tr("Pharmacy mode: measure the patient and send the readings"),
+            ),
         )
         self._render_results()
         self._render_header()

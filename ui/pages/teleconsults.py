@@ -41,7 +41,7 @@ from app.domain.workflows import (
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
 from app.services.telemonitoring import Series
 from app.session.events import SessionDidChange, SessionState
-from ui.clinical import BusyRunner, clinical_services, open_patient, status_label
+from ui.clinical import BusyRunner, clinical_services, label_controls, open_patient, status_label
 from ui.context import UiContext
 from ui.pages.agenda import local_time, role_label
 from ui.pages.base import Page
@@ -373,19 +373,25 @@ class TeleconsultsPage(Page):
         self.files.setAccessibleName(self.tr("Shared data"))
         self.reply_label.setText(self.tr("&Reply:"))
         self.reply.setAccessibleName(self.tr("Reply text"))
-        self.accept_button.setText(self.tr("A&ccept"))
-        self.accept_button.setAccessibleName(self.tr("Accept the teleconsult"))
-        self.reject_button.setText(self.tr("Re&ject"))
-        self.reject_button.setAccessibleName(self.tr("Reject the teleconsult"))
-        self.send_button.setText(self.tr("Send re&ply"))
-        self.send_button.setAccessibleName(self.tr("Send the reply"))
-        self.complete_button.setText(self.tr("Co&mplete"))
-        self.complete_button.setAccessibleName(self.tr("Mark the teleconsult as completed"))
-        self.patient_button.setText(self.tr("Open &patient"))
-        self.patient_button.setAccessibleName(self.tr("Open the patient of the teleconsult"))
-        self.room_button.setText(self.tr("&Video room"))
-        self.room_button.setAccessibleName(
-            self.tr("Join the teleconsult's video room with the other clinicians")
+        label_controls(
+            (self.accept_button, self.tr("A&ccept"), self.tr("Accept the teleconsult")),
+            (self.reject_button, self.tr("Re&ject"), self.tr("Reject the teleconsult")),
+            (self.send_button, self.tr("Send re&ply"), self.tr("Send the reply")),
+            (
+                self.complete_button,
+                self.tr("Co&mplete"),
+                self.tr("Mark the teleconsult as completed"),
+            ),
+            (
+                self.patient_button,
+                self.tr("Open &patient"),
+                self.tr("Open the patient of the teleconsult"),
+            ),
+            (
+                self.room_button,
+                self.tr("&Video room"),
+                self.tr("Join the teleconsult's video room with the other clinicians"),
+            ),
         )
         self.message.setAccessibleName(self.tr("Teleconsult message"))
         self._render_list()
