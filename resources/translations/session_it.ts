@@ -30,6 +30,59 @@
     </message>
 </context>
 <context>
+    <name>ConsentDialog</name>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="45"/>
+        <source>The patient gives informed consent to the medical act</source>
+        <translation>Il paziente dà il consenso informato all'atto medico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="48"/>
+        <source>The patient consents to receiving care by telemedicine</source>
+        <translation>Il paziente acconsente a ricevere prestazioni in telemedicina</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="107"/>
+        <source>The consents could not be recorded: %1</source>
+        <translation>Non è stato possibile registrare i consensi: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="117"/>
+        <source>Record consents</source>
+        <translation>Registrazione dei consensi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="123"/>
+        <source>Consents for the televisit</source>
+        <translation>Consensi per la televisita</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="126"/>
+        <source>A televisit needs both consents on record. Ask the patient, then tick what they give now; the consents are recorded for the patient.</source>
+        <translation>Per una televisita servono entrambi i consensi. Chiedili al paziente, poi spunta quelli che dà ora: verranno registrati per il paziente.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="133"/>
+        <source>&amp;Record and start</source>
+        <translation>&amp;Registra e avvia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="134"/>
+        <source>Record the consents and start</source>
+        <translation>Registra i consensi e avvia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="135"/>
+        <source>Record or cancel</source>
+        <translation>Registra o annulla</translation>
+    </message>
+    <message>
+        <location filename="../../ui/consent_dialog.py" line="165"/>
+        <source>Check consents</source>
+        <translation>Verifica dei consensi</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../../ui/lock_screen.py" line="146"/>
@@ -154,13 +207,12 @@
     <name>ShellLock</name>
     <message>
         <location filename="../../ui/lock_screen.py" line="211"/>
-        <location filename="../../ui/lock_screen.py" line="447"/>
+        <location filename="../../ui/lock_screen.py" line="451"/>
         <source>Automatic lock countdown</source>
         <translation>Conto alla rovescia del blocco automatico</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="302"/>
-        <location filename="../../ui/lock_screen.py" line="449"/>
+        <location filename="../../ui/lock_screen.py" line="413"/>
         <source>Telemedicine workstation - locked</source>
         <translation>Postazione di telemedicina - bloccata</translation>
     </message>
@@ -221,22 +273,22 @@
         <translation>Accesso</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="414"/>
+        <location filename="../../ui/lock_screen.py" line="418"/>
         <source>Nobody logged in</source>
         <translation>Nessun utente collegato</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="418"/>
+        <location filename="../../ui/lock_screen.py" line="422"/>
         <source>%1 (offline unlock)</source>
         <translation>%1 (sblocco offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="420"/>
+        <location filename="../../ui/lock_screen.py" line="424"/>
         <source>Logged in: %1</source>
         <translation>Utente collegato: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="434"/>
+        <location filename="../../ui/lock_screen.py" line="438"/>
         <source>Locking in %1 s: move the mouse or press a key to stay</source>
         <translation>Blocco tra %1 s: muovi il mouse o premi un tasto per restare</translation>
     </message>
