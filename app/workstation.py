@@ -17,6 +17,7 @@ from app.logs import safe
 from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.demo_backend import DemoBackend, DemoBackendError
 from app.services.sync import SyncService, VaultSession
+from app.services.telemonitoring import FhirTelemonitoringSource
 from app.session.demo import demo_browser
 from app.session.errors import SessionError
 from app.session.manager import SessionManager, oidc_config_for
@@ -48,6 +49,8 @@ class Workstation:
         self.session: SessionManager | None = None
         #: The active clinician's offline store and its sync (issue 4); set in start().
         self.sync: SyncService | None = None
+        #: Telemonitoring worklist, trends and alerts from the backend (issue 7); set in start().
+        self.telemonitoring: FhirTelemonitoringSource | None = None
 
     def device_service(self) -> DeviceService:
         """Bluetooth devices (issue 6), created on first use on the OS adapter (in demo mode,
@@ -59,11 +62,20 @@ class Workstation:
         service: DeviceService | None = getattr(self, "_device_service", None)
         if service is None:
             service = DeviceService.for_platform(
-                outbox=self._active_outbox, bus=self.bus, patients=self._device_patients
+                outbox=self._active_outbox,
+                bus=self.bus,
+                patients=self._device_patients,
+                cursor_path=self.paths.data_dir / "devices" / "record_cursors.json",
             )
             self._device_service = service
             self.runtime.add_shutdown_hook(service.shutdown)
         return service
+
+    @property
+    def practitioner_reference(self) -> str | None:
+        """``Practitioner/<id>`` of the clinician at work, or None when nobody is logged in."""
+        identity = self.session.identity if self.session is not None else None
+        return identity.practitioner_reference if identity is not None else None
 
     def _active_outbox(self) -> OutboxWriter | None:
         vault = self.sync.vault if self.sync is not None else None
@@ -119,6 +131,11 @@ class Workstation:
         self.runtime.add_shutdown_hook(self.session.shutdown)
         self.sync = SyncService(publish=self.bus.publish, client_source=self.backend_client)
         self.runtime.add_shutdown_hook(self.sync.close)
+        self.telemonitoring = FhirTelemonitoringSource(
+            client_factory=self.backend_client,
+            outbox=self._active_outbox,
+            author_reference=lambda: self.practitioner_reference,
+        )
         self._backend_ready = asyncio.Event()
         self.runtime.add_shutdown_hook(self._close_client)
         if not self._settings.demo:

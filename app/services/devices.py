@@ -15,13 +15,17 @@ Thread affinity: every coroutine runs on the core loop (the UI submits through t
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import json
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from app.domain.outbox import OutboxWriter
@@ -251,8 +255,12 @@ class DeviceService:
         device_tz: tzinfo = UTC,
         patients: Callable[[], Awaitable[Sequence[PatientChoice]]] | None = None,
         scan_timeout_s: float = 3.0,
+        cursor_path: Path | None = None,
     ) -> None:
         self.transport = transport
+        #: Where the last saved record sequence number of each meter is kept between runs
+        #: (device key -> sequence; no health data), so "since last" survives a restart.
+        self.cursor_path = cursor_path
         self._outbox = outbox
         self._bus = bus
         self.device_tz = device_tz
@@ -268,6 +276,7 @@ class DeviceService:
         self._sessions: dict[str, DeviceSession] = {}
         self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
         self._last_sequence: dict[str, int] = {}
+        self._cursors_loaded = False
 
     @classmethod
     def for_platform(
@@ -277,6 +286,7 @@ class DeviceService:
         bus: EventBus | None,
         device_tz: tzinfo | None = None,
         patients: Callable[[], Awaitable[Sequence[PatientChoice]]] | None = None,
+        cursor_path: Path | None = None,
     ) -> DeviceService:
         """A service on the operating system's Bluetooth adapter (BlueZ, WinRT, CoreBluetooth)."""
         return cls(
@@ -285,6 +295,7 @@ class DeviceService:
             bus=bus,
             device_tz=device_tz or datetime.now().astimezone().tzinfo or UTC,
             patients=patients,
+            cursor_path=cursor_path,
         )
 
     @property
@@ -460,7 +471,41 @@ class DeviceService:
                     break
         return tuple(readings)
 
+    async def _load_cursors(self) -> None:
+        if self._cursors_loaded or self.cursor_path is None:
+            return
+        path = self.cursor_path
+
+        def read() -> dict[str, int]:
+            try:
+                raw = json.loads(path.read_text("utf-8"))
+            except FileNotFoundError:
+                return {}
+            except (OSError, ValueError) as exc:
+                _log.warning("device cursors unreadable, starting over: %s", type(exc).__name__)
+                return {}
+            if not isinstance(raw, dict):
+                return {}
+            return {str(k): int(v) for k, v in raw.items() if isinstance(v, int)}
+
+        self._last_sequence = {**await asyncio.to_thread(read), **self._last_sequence}
+        self._cursors_loaded = True
+
+    async def _save_cursors(self) -> None:
+        if self.cursor_path is None:
+            return
+        path, data = self.cursor_path, json.dumps(self._last_sequence, sort_keys=True)
+
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(data, "utf-8")
+            os.replace(tmp, path)
+
+        await asyncio.to_thread(write)
+
     async def _download(self, session: DeviceSession) -> tuple[DeviceReading, ...]:
+        await self._load_cursors()
         key = session.identity.key
         download = await GlucoseDriver(session).download(
             after_sequence=self._last_sequence.get(key)
@@ -507,8 +552,13 @@ class DeviceService:
             r.value.sequence_number for r in readings if isinstance(r.value, GlucoseMeasurement)
         ]
         if sequences:
+            await self._load_cursors()
             key = readings[0].identity.key
             self._last_sequence[key] = max(sequences + [self._last_sequence.get(key, 0)])
+            try:
+                await self._save_cursors()
+            except OSError as exc:  # the unit is durable; only the next download is longer
+                _log.warning("device cursor not saved: %s", type(exc).__name__)
         self._publish(MeasurementDidSave(measurement_id, len(observations)))
         return SavedMeasurement(
             measurement_id, str(unit.unit_id), tuple(o["id"] for o in observations)

@@ -381,3 +381,32 @@ async def test_several_devices_measured_at_once(
         await service.confirm(r.measurement_id, PATIENT)
     assert len(await _stored(outbox)) == 3
     await service.shutdown()
+
+
+async def test_since_last_sequence_survives_a_restart(
+    radio: VirtualRadio, transport: BleTransport, outbox: Outbox, tmp_path: Path
+) -> None:
+    cursors = tmp_path / "devices" / "record_cursors.json"
+    meter = await GlucoseMeter(radio).start()
+    meter.add_records([Decimal(90), Decimal(100)])
+    first = DeviceService(
+        transport=transport, outbox=outbox, scan_timeout_s=0.5, cursor_path=cursors
+    )
+    first.prompter = FixedPrompter(passkey=123456)
+    await first.scan()
+    pending = await first.measure(meter.address)
+    await first.confirm(pending.measurement_id, PATIENT)
+    await first.shutdown()
+    await meter.wait_disconnected()
+    assert cursors.exists() and "SN000001" in cursors.read_text()
+
+    meter.add_records([Decimal(110)])
+    again = DeviceService(
+        transport=transport, outbox=outbox, scan_timeout_s=0.5, cursor_path=cursors
+    )
+    again.prompter = FixedPrompter(passkey=123456)
+    await again.scan()
+    pending = await again.measure(meter.address)
+    assert pending.record_count == 1 and pending.values[0].value == "110"
+    assert meter.requests[-1].values == (3,)
+    await again.shutdown()
