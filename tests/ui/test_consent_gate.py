@@ -83,3 +83,18 @@ def test_televisit_waits_for_both_consents_and_records_them(gui, qtbot) -> None:
     with pytest.raises(ConsentsMissing) as refused:
         ws.runtime.submit(fresh.require(by_missing[1])).result(20)
     assert refused.value.missing == (ConsentKind.TELEMEDICINE,)
+
+
+def test_calls_page_does_not_start_a_televisit_without_consents(gui, qtbot) -> None:
+    w = gui.window
+    w.show_area("calls")
+    page = w.pages[[p.AREA for p in w.pages].index("calls")]
+    page.kind.setCurrentIndex(page.kind.findData("televisita"))
+    page.patient.setText("pat-003")  # the demo seed gives pat-003 no consent at all
+    page.start_call()
+    qtbot.waitUntil(lambda: _dialog() is not None, timeout=10_000)
+    dialog = _dialog()
+    assert list(dialog.boxes) == [ConsentKind.INFORMED, ConsentKind.TELEMEDICINE]
+    dialog.reject()
+    assert not page.service.active and page.call_window is None
+    assert page.link.text() == ""

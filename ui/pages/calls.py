@@ -36,6 +36,7 @@ from app.services.diagnostics import Check, Status
 from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
 from ui.call_window import CallWindow
+from ui.consent_dialog import ensure_televisit_consents
 from ui.context import UiContext
 from ui.lock_screen import ShellLock
 from ui.pages.base import Page
@@ -292,6 +293,20 @@ class CallsPage(Page):
             service=self.kind.currentData() or "televisita",
             appointment_ref=self._appointment_ref,
         )
+        # A televisit needs both consents on record; missing ones are captured first.
+        ensure_televisit_consents(
+            self.ctx,
+            patient_id=patient_id,
+            service=request.service,
+            proceed=lambda: self._start(request),
+            parent=self,
+            on_error=self._start_failed,
+        )
+
+    def _start(self, request: CallRequest) -> None:
+        if self.service.active:
+            self.status.setText(self.tr("A call is already running."))
+            return
         self.start_button.setEnabled(False)
         self.status.setText(self.tr("Preparing the call..."))
         self.ctx.bridge.submit(
