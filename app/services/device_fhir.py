@@ -18,6 +18,8 @@ Pure functions; any thread.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -259,15 +261,24 @@ def _observation(
 
 
 def _reading_key(reading: DeviceReading) -> str:
-    """What makes a reading unique on its device: the record sequence number (glucose) or
-    the device time stamp, else the arrival time."""
+    """What makes a reading unique on its device: the record sequence number (glucose), or the
+    device time stamp together with the decoded content (a stored reading re-sent by the
+    device gets the same key; two readings stamped in the same second do not), else the
+    arrival."""
     value = reading.value
     if isinstance(value, GlucoseMeasurement):
         return f"seq{value.sequence_number}@{value.base_time.isoformat()}"
     stamp = getattr(value, "timestamp", None)
     if stamp is not None and hasattr(stamp, "isoformat"):
-        return f"t{stamp.isoformat()}"
+        content = value
+        if dataclasses.is_dataclass(value) and hasattr(value, "received_at"):
+            content = dataclasses.replace(value, received_at=_EPOCH)  # type: ignore[type-var]
+        digest = hashlib.sha256(repr(content).encode()).hexdigest()[:16]
+        return f"t{stamp.isoformat()}#{digest}"
     return f"r{reading.received_monotonic_ns}@{_instant(reading.received_at_utc)}"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _glucose_value(value: GlucoseMeasurement) -> tuple[Code, Measurement | None, tuple[str, str]]:

@@ -190,6 +190,15 @@ def test_unit_is_an_idempotent_transaction_with_provenance() -> None:
     assert b"device-unbonded" in unbonded.bundle_json
     # Same device and same device time stamp: the same measurement (a re-sent stored batch).
     assert unbonded.unit_id == unit.unit_id
+    # Another reading stamped in the same second is another measurement.
+    other_value, _ = build_measurement_unit(
+        [reading(bp(Decimal(135)))],
+        patient_reference="Patient/1",
+        patient_key="k",
+        label="BP",
+        now=NOW,
+    )
+    assert other_value.unit_id != unit.unit_id
     other_patient, _ = build_measurement_unit(
         [r], patient_reference="Patient/2", patient_key="k2", label="BP", now=NOW
     )
