@@ -197,6 +197,7 @@ class Call:
         clock: Callable[[], float] = time.monotonic,
         adapt: bool = True,
     ) -> None:
+        """``adapt=False`` turns our bandwidth control and encoder off (plain aiortc)."""
         if role not in ("offerer", "answerer"):
             raise ValueError("role must be offerer or answerer")
         self.role = role
@@ -595,7 +596,8 @@ class Call:
             raise NegotiationFailed("no codec in common")
 
     def _install_encoder(self, sdp: str) -> None:
-        if self._video_sender is not None and first_video_codec(sdp) == "VP8":
+        # adapt=False is plain aiortc (benchmark baseline): its own encoder, no control.
+        if self._adapt and self._video_sender is not None and first_video_codec(sdp) == "VP8":
             self._encoder = install_capped_encoder(
                 self._video_sender, cap_bps=self.controller.rung.video_bps or 100_000
             )

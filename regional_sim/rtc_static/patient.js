@@ -128,9 +128,16 @@ function newPeerConnection() {
     }
   }
   pc.ontrack = (ev) => {
-    const stream = $("remote").srcObject || new MediaStream();
+    // One stream for audio and video; re-assigning srcObject would restart the element.
+    let stream = $("remote").srcObject;
+    if (!stream) {
+      stream = new MediaStream();
+      $("remote").srcObject = stream;
+    }
+    for (const old of stream.getTracks().filter((t) => t.kind === ev.track.kind)) {
+      stream.removeTrack(old);
+    }
     stream.addTrack(ev.track);
-    $("remote").srcObject = stream;
   };
   pc.ondatachannel = (ev) => setupChannel(ev.channel);
   pc.onconnectionstatechange = () => {
