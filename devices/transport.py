@@ -210,6 +210,7 @@ class GattLink:
             return False
 
     def has_service(self, uuid: str) -> bool:
+        """True if the device exposes service ``uuid``."""
         try:
             return self._client.services.get_service(_full(uuid)) is not None
         except BleakError:
@@ -223,6 +224,8 @@ class GattLink:
         return result
 
     async def read(self, uuid: str) -> bytes:
+        """Read a characteristic. Raises ``PairingRequired``, ``Unsupported``,
+        ``ConnectionLost`` (also on timeout)."""
         self._require(uuid)
         data: bytearray = await self._guard(
             f"read {uuid}", self._client.read_gatt_char(_full(uuid))
@@ -230,6 +233,7 @@ class GattLink:
         return bytes(data)
 
     async def write(self, uuid: str, data: bytes, *, response: bool = True) -> None:
+        """Write a characteristic (with response by default). Same errors as :meth:`read`."""
         self._require(uuid)
         await self._guard(
             f"write {uuid}", self._client.write_gatt_char(_full(uuid), data, response=response)
@@ -246,6 +250,7 @@ class GattLink:
         await self._guard(f"subscribe {uuid}", self._client.start_notify(_full(uuid), deliver))
 
     async def stop_notify(self, uuid: str) -> None:
+        """Disable notifications/indications. Raises ``devices.errors`` types."""
         await self._guard(f"unsubscribe {uuid}", self._client.stop_notify(_full(uuid)))
 
     async def pair(self, prompter: DevicePrompter | None) -> None:

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from app.domain.outbox import OutboxWriter
 from app.events import EventBus
+from app.logs import safe
 from app.services.devices import DeviceService, PatientChoice
 from devices.lab import (
     BloodPressureMonitor,
@@ -65,7 +66,7 @@ class DemoDevices:
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            _log.warning("demo measurement failed: %s", type(task.exception()).__name__)
+            _log.warning("demo measurement failed: %s", safe(type(task.exception()).__name__))
 
     async def _measure(self, device: VirtualDevice) -> None:
         r = self._rng

@@ -30,6 +30,7 @@ from typing import Any
 
 from app.domain.outbox import OutboxWriter
 from app.events import Event, EventBus
+from app.logs import safe
 from app.services.device_fhir import Unmappable, build_measurement_unit
 from devices.blood_pressure.parser import BloodPressureMeasurement
 from devices.errors import (
@@ -312,6 +313,7 @@ class DeviceService:
             self._bus.publish(event)
 
     async def list_patients(self) -> list[PatientChoice]:
+        """The patients the measurement may be filed under (from the ``patients`` source)."""
         return list(await self._patients()) if self._patients else []
 
     def _on_drop(self, address: str) -> None:
@@ -405,12 +407,14 @@ class DeviceService:
             raise _failure(exc) from exc
 
     async def disconnect(self, address: str) -> None:
+        """Clean disconnect of one device (unsubscribe first); never raises."""
         session = self._sessions.pop(address, None)
         if session is not None:
             await session.close()
             self._publish(DeviceLinkDidChange(address, False))
 
     async def shutdown(self) -> None:
+        """Disconnect every device (workstation shutdown hook)."""
         for address in list(self._sessions):
             await self.disconnect(address)
 
@@ -482,7 +486,9 @@ class DeviceService:
             except FileNotFoundError:
                 return {}
             except (OSError, ValueError) as exc:
-                _log.warning("device cursors unreadable, starting over: %s", type(exc).__name__)
+                _log.warning(
+                    "device cursors unreadable, starting over: %s", safe(type(exc).__name__)
+                )
                 return {}
             if not isinstance(raw, dict):
                 return {}
@@ -558,16 +564,18 @@ class DeviceService:
             try:
                 await self._save_cursors()
             except OSError as exc:  # the unit is durable; only the next download is longer
-                _log.warning("device cursor not saved: %s", type(exc).__name__)
+                _log.warning("device cursor not saved: %s", safe(type(exc).__name__))
         self._publish(MeasurementDidSave(measurement_id, len(observations)))
         return SavedMeasurement(
             measurement_id, str(unit.unit_id), tuple(o["id"] for o in observations)
         )
 
     def discard(self, measurement_id: str) -> None:
+        """Forget a pending measurement (the clinician rejected it); unknown ids are ignored."""
         self._pending.pop(measurement_id, None)
 
     def pending(self, measurement_id: str) -> PendingMeasurement:
+        """A measurement still waiting for confirmation; ``KeyError`` if unknown."""
         return self._pending[measurement_id][0]
 
 

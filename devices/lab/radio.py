@@ -120,9 +120,11 @@ class LabAdapter:
         )
 
     def prompter_for(self, connection: Connection) -> DevicePrompter | None:
+        """The prompter the client gave for this connection's pairing (or None)."""
         return self._prompters.get(connection.handle)
 
     def set_prompter(self, connection: Connection, prompter: DevicePrompter | None) -> None:
+        """Who answers pairing questions on ``connection``."""
         self._prompters[connection.handle] = prompter
 
     def _on_advertisement(self, advertisement: Advertisement) -> None:
@@ -130,12 +132,14 @@ class LabAdapter:
             callback(advertisement)
 
     async def add_scanner(self, token: object, callback: Callable[[Advertisement], None]) -> None:
+        """Deliver advertisements to ``callback`` (scanning starts with the first scanner)."""
         self._scanners[token] = callback
         if not self._scanning:
             self._scanning = True
             await self.device.start_scanning(filter_duplicates=False)
 
     async def remove_scanner(self, token: object) -> None:
+        """Stop delivering to ``token``'s callback (scanning stops with the last one)."""
         self._scanners.pop(token, None)
         if not self._scanners and self._scanning:
             self._scanning = False
@@ -192,9 +196,11 @@ class VirtualRadio:
         return f"C0:00:00:00:{n >> 8 & 0xFF:02X}:{n & 0xFF:02X}"
 
     async def start(self) -> None:
+        """Power the workstation adapter on."""
         await self.adapter.device.power_on()
 
     async def stop(self) -> None:
+        """Stop every virtual device and drop the workstation's links."""
         for peripheral in list(self.peripherals):
             stop = getattr(peripheral, "stop", None)
             if stop is not None:
