@@ -11,10 +11,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from app.backend.client import FhirClient, TokenProvider
+from app.backend.errors import Unauthorized
 from app.config import Paths, Settings, save_settings
 from app.events import BackendConnectionDidChange, ConnectionState, EventBus
 from app.logs import safe
 from app.runtime import CoreRuntime, assert_on_core_loop
+from app.services.audit import AuditFeed, AuditTrail, Recorder, audit_trail_for
 from app.services.demo_backend import DemoBackend, DemoBackendError
 from app.services.sync import SyncService, VaultSession
 from app.services.telemonitoring import FhirTelemonitoringSource
@@ -127,8 +129,14 @@ class Workstation:
             # Built at first login: in demo mode the backend's address is known only later.
             oidc=lambda: OidcClient(oidc_config_for(self._settings.backend_url)),
             vault_opener=self._open_vault,
+            audit_factory=self._audit_trail,
         )
         self.runtime.add_shutdown_hook(self.session.shutdown)
+        # Measurements and calls announced on the bus go to the clinician's audit trail.
+        self._audit_feed = AuditFeed(bus=self.bus, recorder=self._audit_recorder)
+        if not self._settings.demo:
+            # The regional services see the logged-in clinician's token (demo: no auth there).
+            self.token_provider = self._bearer_token
         self.sync = SyncService(publish=self.bus.publish, client_source=self.backend_client)
         self.runtime.add_shutdown_hook(self.sync.close)
         self.telemonitoring = FhirTelemonitoringSource(
@@ -195,6 +203,34 @@ class Workstation:
         return await self.sync.open_for(
             data_dir=self.paths.data_dir, tenant=self._settings.tenant, subject=identity.subject
         )
+
+    def _audit_trail(self, identity: Identity, handle: object) -> AuditTrail | None:
+        """The audit trail of a freshly opened vault (None when the store could not open)."""
+        vault = handle.vault if isinstance(handle, VaultSession) else None
+        if vault is None:
+            return None
+        return audit_trail_for(
+            vault,
+            actor=identity.subject,
+            actor_name=identity.display_name,
+            publish=self.bus.publish,
+        )
+
+    def _audit_recorder(self) -> Recorder | None:
+        audit = self.session.audit if self.session is not None else None
+        return audit.record if audit is not None else None
+
+    async def _bearer_token(self, *, force_refresh: bool) -> str:
+        """``TokenProvider`` of the FHIR client: the session's token; none while nobody is
+        logged in online; after a 401, a refresh or an error that the sync worker treats as
+        "sign in again" (never a dead letter)."""
+        assert self.session is not None
+        if self.session.tokens is None and not force_refresh:
+            return ""  # nobody logged in online (offline unlock, login screen): anonymous
+        try:
+            return await self.session.bearer_token(force_refresh=force_refresh)
+        except SessionError as exc:
+            raise Unauthorized(str(exc), status=401) from exc
 
     async def _close_client(self) -> None:
         if self._client is not None:

@@ -42,6 +42,10 @@ class TelemonitoringSourceError(Exception):
     """Base of the data-source errors (unknown patient, backend failure...)."""
 
 
+class NoStoreOpen(TelemonitoringSourceError):
+    """A clinical write was attempted while no clinician's encrypted store is open."""
+
+
 class UnknownPatient(TelemonitoringSourceError):
     pass
 
@@ -263,7 +267,7 @@ class FhirTelemonitoringSource:
         client: Any = None,
         *,
         client_factory: Callable[[], Awaitable[Any]] | None = None,
-        outbox: OutboxWriter | None = None,
+        outbox: OutboxWriter | Callable[[], OutboxWriter | None] | None = None,
         author_reference: Callable[[], str | None] = lambda: None,
         clock: Clock = utc_now,
     ) -> None:
@@ -271,11 +275,24 @@ class FhirTelemonitoringSource:
             raise ValueError("give exactly one of client or client_factory")
         self._client_or_none = client
         self._client_factory = client_factory
-        self._outbox = outbox
+        self._outbox_source = outbox
         self._author_reference = author_reference
         self._clock = clock
         self._local = InMemoryTelemonitoringSource(clock=clock)
         self._loaded: set[tuple[str, Parameter]] = set()
+
+    @property
+    def queues_writes(self) -> bool:
+        """True when readings and acknowledgements go to an outbox (not straight to the server)."""
+        return self._outbox_source is not None
+
+    def _outbox(self) -> OutboxWriter:
+        """The outbox to write to now; raises :class:`NoStoreOpen` if nobody's store is open."""
+        source = self._outbox_source
+        outbox = source if isinstance(source, OutboxWriter) or source is None else source()
+        if outbox is None:
+            raise NoStoreOpen("no clinician's encrypted store is open (log in or unlock first)")
+        return outbox
 
     @property
     def _client(self) -> Any:
@@ -386,8 +403,9 @@ class FhirTelemonitoringSource:
 
         if reading.observation_id is None:
             reading = replace(reading, observation_id=str(uuid.uuid4()))
+        outbox = self._outbox() if self.queues_writes else None  # refuse before showing it
         raised = await self._local.add_manual_reading(patient_id, reading)
-        if self._outbox is not None:
+        if outbox is not None:
             unit = reading_unit(
                 patient_id,
                 reading,
@@ -395,7 +413,7 @@ class FhirTelemonitoringSource:
                 author_reference=self._author_reference(),
                 recorded_utc=self._clock(),
             )
-            await self._outbox.enqueue(unit)
+            await outbox.enqueue(unit)
         return raised
 
     async def acknowledge(self, alert_id: str, *, practitioner_reference: str) -> Alert:
@@ -405,9 +423,9 @@ class FhirTelemonitoringSource:
         alert = next(
             a for p in await self._local.list_patients() for a in p.alerts if a.id == alert_id
         )
-        if self._outbox is not None:
+        if self.queues_writes:
             # Works offline: the If-Match update waits in the outbox behind the Flag's creation.
-            await self._outbox.enqueue(
+            await self._outbox().enqueue(
                 acknowledgement_unit(
                     alert, practitioner_reference=practitioner_reference, at_utc=self._clock()
                 )

@@ -198,6 +198,14 @@
 <context>
     <name>TelemonitoringPage</name>
     <message>
+        <source>Acknowledge alert</source>
+        <translation>Presa in carico dell&apos;allarme</translation>
+    </message>
+    <message>
+        <source>Log in or unlock the workstation to acknowledge alerts.</source>
+        <translation>Accedi o sblocca la postazione per prendere in carico gli allarmi.</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/telemonitoring.py" line="385"/>
         <source>&amp;Condition:</source>
         <translation>&amp;Condizione:</translation>

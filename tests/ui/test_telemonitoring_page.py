@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QTreeWidget,
     QWidget,
 )
@@ -37,6 +38,7 @@ from app.services.telemonitoring import (
     _demo_plan,
     demo_source,
 )
+from app.session.offline import Identity
 from app.workstation import Workstation
 from ui.bridge import Bridge
 from ui.context import UiContext
@@ -172,9 +174,16 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     assert page.grab().save(str(shot))
     assert shot.stat().st_size > 30_000
 
-    # Acknowledge the selected (top) alert.
+    # Acknowledge the selected (top) alert: refused while nobody is logged in...
     page.alert_list.setCurrentRow(0)
     top_id = page.alert_list.currentItem().data(Qt.ItemDataRole.UserRole)
+    QTest.keyClick(page, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    refusal = page.findChild(QMessageBox, "ackNeedsLogin")
+    assert refusal is not None and refusal.isVisible()
+    refusal.close()
+    assert source.acknowledged == []
+    # ... and attributed to the clinician once one is.
+    ctx.workstation.session.identity = Identity("prac-ifec-colombo", "Giulia Colombo", "demo")
     QTest.keyClick(page, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(
         lambda: (
@@ -183,6 +192,7 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
         ),
         timeout=10_000,
     )
+    assert source.acknowledged == [(top_id, "Practitioner/prac-ifec-colombo")]
 
     # Start teleassistance: a core event through the bridge.
     seen: list[TeleassistanceDidRequest] = []

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -607,9 +608,21 @@ class TelemonitoringPage(Page):
         alert = self._selected_alert()
         if alert is None:
             return
-        practitioner = str(
-            getattr(self.ctx.workstation, "practitioner_reference", "Practitioner/current-user")
+        practitioner = getattr(
+            self.ctx.workstation, "practitioner_reference", "Practitioner/current-user"
         )
+        if not practitioner:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                self.tr("Acknowledge alert"),
+                self.tr("Log in or unlock the workstation to acknowledge alerts."),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setObjectName("ackNeedsLogin")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not modal-blocking: the worklist keeps refreshing
+            return
         self._submit(
             self.source.acknowledge(alert.id, practitioner_reference=practitioner),
             name=self.tr("Acknowledging the alert"),
