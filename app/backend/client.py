@@ -85,7 +85,8 @@ class TokenProvider(Protocol):
 
     ``force_refresh=True`` is passed once after a 401: the provider must then obtain a
     fresh token (refresh grant, re-login) instead of returning a cached one. Raising
-    from the provider propagates to the caller unchanged.
+    from the provider propagates to the caller unchanged. An empty string means "no
+    token": the request is sent without ``Authorization``.
     """
 
     def __call__(self, *, force_refresh: bool) -> Awaitable[str]: ...
@@ -608,7 +609,8 @@ class FhirClient:
         headers = dict(base)
         if self._token_provider is not None:
             token = await self._token_provider(force_refresh=force_refresh)
-            headers["Authorization"] = f"Bearer {token}"
+            if token:  # "" = nobody is logged in online: the request goes out anonymous
+                headers["Authorization"] = f"Bearer {token}"
         return headers
 
     async def _send(self, request: _Request) -> httpx.Response:

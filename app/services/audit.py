@@ -22,7 +22,7 @@ import json
 import logging
 import platform
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,7 +94,7 @@ class ChainStore(Protocol):
         self, entry_json: bytes, *, recorded_at_utc: datetime | None = None
     ) -> ChainRecord: ...
     async def head(self) -> ChainRecord | None: ...
-    async def entries(self, *, after_seq: int = 0, limit: int = 500) -> list[ChainRecord]: ...
+    async def entries(self, *, after_seq: int = 0, limit: int = 500) -> Sequence[ChainRecord]: ...
     async def verify(self) -> ChainCheck: ...
 
 

@@ -191,3 +191,28 @@ async def test_missing_or_foreign_tokens_mean_not_logged_in() -> None:
     memory.items["u1"] = TokenSet("u2", ISSUER, "A", expires_at=1.0, issued_at=0.0).to_json()
     with pytest.raises(NotLoggedIn):
         await store.load("u1")
+
+
+async def test_fhir_client_sends_the_session_token_or_nothing() -> None:
+    from app.backend.client import FhirClient
+
+    seen: list[str | None] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("Authorization"))
+        return httpx.Response(200, json={"resourceType": "Patient", "id": "p1"})
+
+    tokens = iter(["", "tok-1"])
+
+    async def provider(*, force_refresh: bool) -> str:
+        return next(tokens)
+
+    client = FhirClient(
+        "http://fhir.test/fhir", token_provider=provider, transport=httpx.MockTransport(server)
+    )
+    try:
+        await client.read("Patient", "p1")  # nobody logged in online: anonymous
+        await client.read("Patient", "p1")
+    finally:
+        await client.aclose()
+    assert seen == [None, "Bearer tok-1"]
