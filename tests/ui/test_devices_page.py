@@ -229,3 +229,40 @@ def test_failures_are_explained_in_italian(lab_ctx, qtbot) -> None:
     assert page.last_failure is FailureKind.PAIRING_FAILED
     assert page.guide.problem.text() == "L'associazione è stata rifiutata."
     ctx.translations.apply("en")
+
+
+def test_bond_lost_is_explained_and_re_pairing_works(lab_ctx, qtbot) -> None:
+    ctx, service, lab = lab_ctx
+    page = _page(ctx, service, qtbot)
+    qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.devices) == 2 and not page.busy, timeout=10_000)
+    page.select_device("meter+00001")
+
+    def pair_with_pin() -> None:
+        qtbot.mouseClick(page.pair_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.guide.pin.isVisible(), timeout=10_000)
+        QTest.keyClicks(page.guide.pin, "123456")
+        qtbot.mouseClick(page.guide.pin_ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+
+    pair_with_pin()
+    assert page.last_failure is None
+
+    async def meter_reset() -> None:
+        await service.disconnect(lab.meter.address)
+        await lab.meter.forget_bonds()
+        await lab.meter.wait_disconnected()
+
+    _on_core(ctx, meter_reset())
+    qtbot.mouseClick(page.pair_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_failure is not None and not page.busy, timeout=10_000)
+    assert page.last_failure is FailureKind.BOND_LOST
+    assert "Remove pairing" in page.guide.remedy.text()
+
+    qtbot.mouseClick(page.forget_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    assert page.last_failure is None and "removed" in page.status.text()
+    _on_core(ctx, lab.meter.wait_disconnected())
+    pair_with_pin()
+    assert page.last_failure is None, page.status.text()
+    assert "Paired with" in page.status.text()
