@@ -33,7 +33,8 @@ Measured here (Debian 12, 2 cores shared by both peers, aiortc 1.16, Chromium 14
 Reading: our setup includes the signaling round trips through regional_sim (the Chromium peer
 has none); at 720p the Python engine is CPU-bound on this machine (17 fps, latency from queued
 frames). At 500 kbit/s our controller deliberately trades resolution for headroom (480x360 at
-20 fps, audio intact); with capped keyframes plain aiortc did not collapse in this run.
+20 fps, audio intact); plain aiortc, following Chromium's REMB, did not collapse in this run
+(unlike the ~2.5 fps of DESIGN §5), and Chromium kept VGA.
 """
 
 from __future__ import annotations
