@@ -97,11 +97,20 @@ class Workstation:
         return [c for c in choices if c is not None]
 
     async def _start_demo_devices(self) -> None:
+        """The virtual device lab of demo mode; if it cannot start, the Devices area falls
+        back to the real adapter and the rest of the workstation starts anyway."""
         from app.services.device_demo import start_demo_devices
 
-        demo = await start_demo_devices(
-            bus=self.bus, outbox=self._active_outbox, patients=self._device_patients
-        )
+        try:
+            demo = await asyncio.wait_for(
+                start_demo_devices(
+                    bus=self.bus, outbox=self._active_outbox, patients=self._device_patients
+                ),
+                timeout=10.0,
+            )
+        except Exception as exc:  # demo extras must never block the core
+            _log.error("demo devices not started: %s", safe(type(exc).__name__))
+            return
         self._device_service = demo.service
         self.runtime.add_shutdown_hook(demo.stop)
 
