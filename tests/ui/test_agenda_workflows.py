@@ -24,7 +24,8 @@ from app.services.agenda import CallDidRequest
 from app.services.clinical import ClinicalServices
 from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.regional_sim_process import RunningSim
+from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
 from ui.bridge import Bridge
 from ui.clinical import clinical_services, use_services
 from ui.context import UiContext
@@ -43,14 +44,6 @@ GP = "Practitioner/prac-mmg-bianchi"
 NURSE = "Practitioner/prac-ifec-colombo"
 PHARMA = "Practitioner/prac-farm-ferrari"
 CARDIO = "Practitioner/prac-card-romano"
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    with regional_sim(
-        tmp_path_factory.mktemp("sim") / "sim.db", extra_args=["--seed", "demo"]
-    ) as s:
-        yield s
 
 
 @pytest.fixture
@@ -154,6 +147,7 @@ def test_gp_televisit_from_agenda_to_signed_report_and_questionnaire(
     assert again.editors["history"].toPlainText() == "Ipertensione arteriosa in terapia."
 
     # Signing without conclusions is refused with a clear message; nothing is sent.
+    idle(qtbot, again)
     again.sign_button.click()
     assert again.status.text() == "Write the conclusions."
     again.editors["conclusions"].setPlainText("Buon controllo pressorio. Proseguire la terapia.")
@@ -168,6 +162,7 @@ def test_gp_televisit_from_agenda_to_signed_report_and_questionnaire(
     assert again.print_to(printer) >= 1
     assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
     shot(again, tmp_path / "report_editor.png")
+    idle(qtbot, again)  # an autosave in flight keeps Sign disabled
     with qtbot.waitSignal(again.signed_and_sent, timeout=15_000):
         again.sign_button.click()
     assert not again.sign_button.isEnabled()
@@ -357,7 +352,7 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
         ),
         target,
     )
-    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+    idle(qtbot, consults)  # controls stay disabled while an operation runs
     assert target.read_bytes() == b"ritmo sinusale"
     picture = next(
         consults.files.item(i).data(Qt.ItemDataRole.UserRole)
@@ -365,9 +360,10 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
         if consults.files.item(i).data(Qt.ItemDataRole.UserRole)[1] == "image/png"
     )
     consults.save_attachment(picture[2], tmp_path / "trend.png")
-    qtbot.waitUntil(lambda: (tmp_path / "trend.png").exists(), timeout=10_000)
+    idle(qtbot, consults)
     assert (tmp_path / "trend.png").read_bytes() == trend.data
     assert not consults.complete_button.isEnabled()
+    assert consults.accept_button.isEnabled()
     consults.accept_button.click()
     qtbot.waitUntil(
         lambda: (
@@ -375,10 +371,12 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
         ),
         timeout=15_000,
     )
+    idle(qtbot, consults)
     consults.reply.setPlainText("Sì: furosemide 50 mg; controllo peso quotidiano.")
     consults.send_button.click()
     qtbot.waitUntil(lambda: "furosemide" in consults.thread_view.toPlainText(), timeout=15_000)
     shot(window, tmp_path / "teleconsult_thread.png")
+    idle(qtbot, consults)
     consults.complete_button.click()
     qtbot.waitUntil(
         lambda: (

@@ -4,7 +4,6 @@ regional_sim, with the patient joining from real headless Debian Chromium (fake 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,9 @@ from app.config import Paths, Settings
 from app.domain.workflows import AgendaItemKind
 from app.services.calls import CallDidEnd
 from app.workstation import Workstation
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.regional_sim_process import RunningSim
 from tests.integration.video.peers import join_as_patient, patient_browser
+from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
 from ui.bridge import Bridge
 from ui.context import UiContext
 from ui.i18n import Translations
@@ -27,14 +27,6 @@ from ui.main_window import MainWindow
 pytestmark = [pytest.mark.integration, pytest.mark.chromium, pytest.mark.slow]
 
 GP = "Practitioner/prac-mmg-bianchi"
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    with regional_sim(
-        tmp_path_factory.mktemp("sim") / "sim.db", extra_args=["--seed", "demo"]
-    ) as s:
-        yield s
 
 
 def test_gp_televisit_agenda_call_with_chromium_patient_report(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from app.workstation import Workstation
 from devices.lab import BloodPressureMonitor, VirtualRadio
 from devices.prompter import FixedPrompter
 from devices.transport import Backends, BleTransport, ConnectPolicy
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.regional_sim_process import RunningSim
+from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
 from tests.unit.offline_cache.conftest import open_test_vault
 from ui.bridge import Bridge
 from ui.clinical import clinical_services
@@ -32,14 +32,6 @@ from ui.pages.pharmacy import PointOfCareDialog
 pytestmark = [pytest.mark.integration, pytest.mark.bumble]
 
 PHARMA = "Practitioner/prac-farm-ferrari"
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    with regional_sim(
-        tmp_path_factory.mktemp("sim") / "sim.db", extra_args=["--seed", "demo"]
-    ) as s:
-        yield s
 
 
 def test_point_of_care_with_a_bluetooth_monitor(

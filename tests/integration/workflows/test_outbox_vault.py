@@ -20,7 +20,6 @@ from app.domain.workflows import (
     TeleconsultStatus,
 )
 from app.services.clinical import ClinicalServices
-from app.services.clinical_vault import VaultDraftStore, VaultSnapshotStore
 from app.services.sync import SyncWorker
 from app.services.visit_report import render_pdf, report_unit
 from tests.integration.regional_sim_process import RunningSim
@@ -42,13 +41,9 @@ async def test_units_drain_through_the_real_outbox(sim: RunningSim, tmp_path: Pa
             async def provide() -> FhirClient:
                 return client
 
-            services = ClinicalServices(
-                client=provide,
-                practitioner_ref=GP,
-                writer=vault.outbox,
-                snapshots=VaultSnapshotStore(vault.cache),
-                drafts=VaultDraftStore(vault.cache),
-            )
+            services = ClinicalServices(client=provide, practitioner_ref=GP)
+
+            assert services.use_vault(vault)  # what the session does after login
             worker = SyncWorker(outbox=vault.outbox, client=client)
             png = tiny_png()
             request = await services.teleconsults.request(
@@ -158,13 +153,9 @@ async def test_drafts_and_offline_agenda_survive_a_restart(sim: RunningSim, tmp_
         async def provide() -> FhirClient:
             return client
 
-        services = ClinicalServices(
-            client=provide,
-            practitioner_ref=GP,
-            writer=vault.outbox,
-            snapshots=VaultSnapshotStore(vault.cache),
-            drafts=VaultDraftStore(vault.cache),
-        )
+        services = ClinicalServices(client=provide, practitioner_ref=GP)
+
+        assert services.use_vault(vault)  # what the session does after login
         online = await services.agenda.load(GP)
         await services.drafts.save(draft)
     await vault.close()  # the process ends (or crashes after the write returned)
@@ -178,13 +169,9 @@ async def test_drafts_and_offline_agenda_survive_a_restart(sim: RunningSim, tmp_
             async def offline() -> FhirClient:
                 return dead
 
-            restarted = ClinicalServices(
-                client=offline,
-                practitioner_ref=GP,
-                writer=vault.outbox,
-                snapshots=VaultSnapshotStore(vault.cache),
-                drafts=VaultDraftStore(vault.cache),
-            )
+            restarted = ClinicalServices(client=offline, practitioner_ref=GP)
+
+            assert restarted.use_vault(vault)  # what the session does after login
             assert await restarted.drafts.list_ids() == ["draft-1"]
             assert await restarted.drafts.load("draft-1") == draft
             again = await restarted.agenda.load(GP, online.day)
