@@ -35,7 +35,11 @@ def consent_gate(ctx: UiContext) -> ConsentGate:
     """The workstation's consent gate (one per process, following the clinical services)."""
     gate = _GATES.get(ctx.workstation)
     if gate is None:
-        gate = ConsentGate(lambda: clinical_services(ctx).patients)
+        session = ctx.workstation.session
+        gate = ConsentGate(
+            lambda: clinical_services(ctx).patients,
+            audit=lambda: session.audit.record if session and session.audit else None,
+        )
         _GATES[ctx.workstation] = gate
     return gate
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from app.domain.audit import AuditAction
 from app.domain.workflows import ConsentKind
+from app.services.audit import Recorder
 from app.services.patients import PatientService
 
 __all__ = ["REQUIRED_FOR_TELEVISIT", "ConsentGate", "ConsentsMissing"]
@@ -38,11 +40,18 @@ class ConsentsMissing(Exception):
 class ConsentGate:
     """Which consents a patient still needs before a televisit, and capturing them.
 
-    ``patients`` returns the current :class:`PatientService` (it follows the session's stores).
+    ``patients`` returns the current :class:`PatientService` (it follows the session's stores);
+    ``audit`` the active clinician's audit recorder (each consent captured is audited).
     """
 
-    def __init__(self, patients: Callable[[], PatientService]) -> None:
+    def __init__(
+        self,
+        patients: Callable[[], PatientService],
+        *,
+        audit: Callable[[], Recorder | None] | None = None,
+    ) -> None:
         self._patients = patients
+        self._audit = audit
         self._recorded: set[tuple[str, ConsentKind]] = set()
 
     async def missing(
@@ -70,5 +79,10 @@ class ConsentGate:
         """Record consents the patient has just given (one Consent each, via the outbox)."""
         service = self._patients()
         for kind in kinds:
-            await service.record_consent(patient_id, kind, practitioner_ref=practitioner_ref)
+            unit = await service.record_consent(patient_id, kind, practitioner_ref=practitioner_ref)
             self._recorded.add((patient_id, kind))
+            record = self._audit() if self._audit is not None else None
+            if record is not None:
+                await record(
+                    AuditAction.CONSENT, patient_id=patient_id, what=f"urn:uuid:{unit.unit_id}"
+                )
