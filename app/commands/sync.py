@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from app.backend.client import FhirClient
+from app.backend.client import FhirClient, TokenProvider
 from app.config import Paths, Settings
 from app.services.sync import (
     RetryPolicy,
@@ -22,6 +22,10 @@ from app.services.sync import (
     open_user_vault,
     pull_updates_into_cache,
 )
+from app.session.errors import NotLoggedIn, SecretStoreUnavailable
+from app.session.manager import oidc_config_for
+from app.session.oidc import OidcClient
+from app.session.tokens import TokenManager, TokenStore
 from offline_cache.errors import StoreError, UnknownUnit
 from offline_cache.vault import Vault
 
@@ -77,13 +81,30 @@ async def _run(args: argparse.Namespace, settings: Settings, subject: str) -> in
         if action == "drain":
             return await _drain(vault, settings, args)
         if action == "pull":
-            async with FhirClient(settings.fhir_base_url, ca_bundle_path=settings.ca_bundle) as c:
+            tokens = await _stored_login(settings, subject)
+            async with FhirClient(
+                settings.fhir_base_url, token_provider=tokens, ca_bundle_path=settings.ca_bundle
+            ) as c:
                 report = await pull_updates_into_cache(c, vault.cache)
             _print({"stored": report.stored}, as_json=args.json)
             return 0
         return 2
     finally:
         await vault.close()
+
+
+async def _stored_login(settings: Settings, subject: str) -> TokenProvider | None:
+    """The clinician's saved login (refreshed as needed), so work is sent as them; None if the
+    secret store holds none (the backend may then refuse with 401: items wait, nothing is lost)."""
+    store = TokenStore()
+    try:
+        await store.load(subject)
+    except (NotLoggedIn, SecretStoreUnavailable):
+        print("note: no saved login for this user; sending without one", file=sys.stderr)
+        return None
+    return TokenManager(
+        client=OidcClient(oidc_config_for(settings.backend_url)), store=store, subject=subject
+    )
 
 
 async def _status(vault: Vault, *, as_json: bool) -> int:
@@ -153,7 +174,10 @@ async def _drain(vault: Vault, settings: Settings, args: argparse.Namespace) -> 
     )
     deadline = time.monotonic() + args.timeout
     totals = {"sent": 0, "retried": 0, "dead_lettered": 0}
-    async with FhirClient(settings.fhir_base_url, ca_bundle_path=settings.ca_bundle) as client:
+    tokens = await _stored_login(settings, vault.vault_id.user)
+    async with FhirClient(
+        settings.fhir_base_url, token_provider=tokens, ca_bundle_path=settings.ca_bundle
+    ) as client:
         worker = SyncWorker(
             outbox=vault.outbox, client=client, policy=policy, concurrency=args.concurrency
         )
