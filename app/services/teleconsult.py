@@ -85,7 +85,7 @@ def _payload(
         payload.append({"contentReference": {"reference": f"Observation/{oid}"}})
     for i, att in enumerate(attachments):
         if len(att.data) > SharedAttachment.MAX_BYTES:
-            raise AttachmentTooLarge(f"{att.title} is larger than 20 MB")
+            raise AttachmentTooLarge(f"shared file {i + 1} is larger than 20 MB")
         bid = _binary_id(unit_id, i)
         binaries.append(
             BinaryAttachment(client_id=bid, content_type=att.content_type, data=att.data)
