@@ -12,6 +12,13 @@ tests run only a slice of).
 
 Usage: .venv/bin/python bench/sync_soak.py kill [--rounds 200]
        .venv/bin/python bench/sync_soak.py faults [--faults 1000]
+
+Measured (2-core machine shared with other jobs, 2026-12-02):
+- kill: 200 rounds, 3000 units, 667 s; 198 runs killed while running, 186 of them in the middle
+  of a drain; integrity_check ok, 0 pending, 0 lost, 0 duplicated.
+- faults: 1124 faults over 1980 units (429 152, 500_after 160, 503 179, cut_after 164,
+  reset_after 142, reset_before 171, timeout_after 156); 0 lost, 0 duplicated, 0 dead;
+  127.7 s with faults vs 64.3 s for the same 1980 units without: 1.99x.
 """
 
 from __future__ import annotations
