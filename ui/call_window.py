@@ -8,10 +8,12 @@ the core only through the bridge; frames come from latest-frame slots polled by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.calls import (
+    AudioLevel,
     CallChatDidArrive,
     CallDidChangeState,
     CallDidEnd,
@@ -51,6 +54,46 @@ READINGS = (
     ("Glucose", "mg/dL"),
     ("Weight", "kg"),
 )
+
+
+class SpeakerOutput(QObject):
+    """Plays the received audio: every 20 ms it moves what the core buffered into a QAudioSink.
+
+    ``available`` is False without an output device (then the call goes on silently).
+    """
+
+    def __init__(self, source: Callable[[], AudioLevel], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        device = QMediaDevices.defaultAudioOutput()
+        self.available = not device.isNull()
+        self.bytes_played = 0
+        self._sink: QAudioSink | None = None
+        self._io = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self.pump)
+        if not self.available:
+            return
+        fmt = QAudioFormat()
+        fmt.setSampleRate(48_000)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self._sink = QAudioSink(device, fmt, self)
+        self._io = self._sink.start()
+        self._timer.start()
+
+    def pump(self) -> None:
+        if self._sink is None or self._io is None:
+            return
+        data = self._source().take_pcm(max(self._sink.bytesFree(), 0))
+        if data:
+            self.bytes_played += int(self._io.write(data))
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self._sink is not None:
+            self._sink.stop()
 
 
 class CallWindow(QWidget):
@@ -157,6 +200,9 @@ class CallWindow(QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
+        self.speaker = SpeakerOutput(lambda: service.audio_level, self)
+        if not self.speaker.available:
+            self.message.setText(self.tr("No speaker found: you will not hear the patient."))
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timer)
@@ -417,6 +463,7 @@ class CallWindow(QWidget):
         for etype, handler in self._handlers:
             self.ctx.bridge.off(etype, handler)
         self._tick.stop()
+        self.speaker.stop()
         self.remote.timer.stop()
         self.self_view.timer.stop()
 

@@ -103,23 +103,44 @@ class FrameSlot:
 
 
 class AudioLevel:
-    """RMS level (0..1) of the last frame, the peak since the start and the sample count; any thread."""
+    """Received audio for the speaker and the meters; any thread.
 
-    def __init__(self) -> None:
+    ``level`` is the RMS (0..1) of the last frame, ``peak_level`` the highest since the
+    start, ``samples`` the count. The mono 48 kHz s16 PCM waits in a bounded ring (at most
+    ``ring_ms``; older audio is dropped rather than delayed) for :meth:`take_pcm`.
+    """
+
+    def __init__(self, *, ring_ms: int = 300) -> None:
         self._lock = threading.Lock()
         self.level = 0.0
         self.peak_level = 0.0
         self.samples = 0
         self.last_frame_s = 0.0
+        self._ring = bytearray()
+        self._ring_max = AUDIO_RATE * 2 * ring_ms // 1000
 
-    def add(self, pcm: np.ndarray[Any, Any]) -> None:
-        flat = pcm.astype(np.float32).ravel() / 32768.0
+    def add(self, pcm: np.ndarray[Any, Any], *, channels: int = 1) -> None:
+        """Add one decoded frame (packed s16, ``channels`` interleaved)."""
+        mono = pcm.reshape(-1, channels).mean(axis=1) if channels > 1 else pcm.ravel()
+        flat = mono.astype(np.float32) / 32768.0
         rms = float(np.sqrt(np.mean(flat * flat))) if flat.size else 0.0
+        data = mono.astype(np.int16).tobytes()
         with self._lock:
             self.level = rms
             self.peak_level = max(self.peak_level, rms)
             self.samples += flat.size
             self.last_frame_s = time.monotonic()
+            self._ring += data
+            if len(self._ring) > self._ring_max:
+                del self._ring[: len(self._ring) - self._ring_max]
+
+    def take_pcm(self, max_bytes: int) -> bytes:
+        """Up to ``max_bytes`` of the oldest buffered PCM (mono, 48 kHz, s16 little-endian)."""
+        with self._lock:
+            n = min(max_bytes, len(self._ring)) & ~1
+            out = bytes(self._ring[:n])
+            del self._ring[:n]
+        return out
 
 
 def paint_timestamp(image: np.ndarray[Any, Any], value_ms: int) -> None:
@@ -372,13 +393,24 @@ async def sink_video(track: MediaStreamTrack, slot: FrameSlot) -> None:
 
 
 async def sink_audio(track: MediaStreamTrack, level: AudioLevel) -> None:
-    """Consume ``track`` and keep its level and sample count (core loop task)."""
+    """Consume ``track`` into ``level`` (meters and the speaker's ring); core loop task."""
+    resampler: av.AudioResampler | None = None
     while True:
         try:
             frame = await _next_audio(track)
         except MediaStreamError:
             return
-        level.add(frame.to_ndarray())
+        if frame.format.name != "s16" or frame.sample_rate != AUDIO_RATE:
+            # aiortc's Opus decoder gives s16 at 48 kHz already; other codecs are resampled.
+            if resampler is None:
+                resampler = av.AudioResampler(
+                    format="s16", layout=frame.layout.name, rate=AUDIO_RATE
+                )
+            converted = resampler.resample(frame)
+            if not converted:
+                continue
+            frame = converted[0]
+        level.add(frame.to_ndarray(), channels=len(frame.layout.channels))
 
 
 def list_cameras() -> list[str]:

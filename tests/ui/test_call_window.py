@@ -73,6 +73,10 @@ async def _join_as_patient(join_url: str, events: list[Any]) -> Call:
     return patient
 
 
+def ctx_audio_samples(page: CallsPage) -> int:
+    return page.service.audio_level.samples
+
+
 def test_call_from_the_calls_area_with_video_chat_readings_and_hang_up(
     ctx: UiContext, window: MainWindow, qtbot: Any
 ) -> None:
@@ -96,6 +100,11 @@ def test_call_from_the_calls_area_with_video_chat_readings_and_hang_up(
     patient: Call = runtime.submit(_join_as_patient(page.link.text(), patient_events)).result(10)
     try:
         qtbot.waitUntil(lambda: call_window.state_label.text() == "Connected", timeout=20_000)
+        # Received audio reaches the speaker's ring; without an output device it is said so.
+        qtbot.waitUntil(lambda: ctx_audio_samples(page) > 48_000, timeout=10_000)
+        if not call_window.speaker.available:
+            call_window.speaker.pump()  # a no-op, never a crash
+            assert call_window.speaker.bytes_played == 0
         # Remote video and self-view are painted from the latest-frame slots.
         qtbot.waitUntil(lambda: call_window.remote.frames_painted > 10, timeout=10_000)
         assert call_window.remote.current_size() == (640, 480)
