@@ -30,7 +30,7 @@ from typing import Any
 from app.backend import fhirjson
 from app.domain.outbox import OutboxUnit, UnitKind
 from devices.blood_pressure.parser import BloodPressureMeasurement, PressureUnit
-from devices.glucose.parser import GlucoseMeasurement, GlucoseUnit
+from devices.glucose.parser import GlucoseMeasurement, GlucoseMeasurementContext, GlucoseUnit
 from devices.heart_rate.parser import HeartRateMeasurement
 from devices.ieee11073 import Measurement, SpecialValue
 from devices.pulse_oximeter.parser import PlxContinuousMeasurement, PlxSpotCheckMeasurement
@@ -292,7 +292,38 @@ def _glucose_value(value: GlucoseMeasurement) -> tuple[Code, Measurement | None,
     return GLUCOSE_MASS, concentration, ("mg/dL", "mg/dL")
 
 
-def observations_for(reading: DeviceReading, *, patient_reference: str) -> list[dict[str, Any]]:
+#: GLS meal values (Glucose Measurement Context) -> IEEE 11073-10417 MDC codes (partition
+#: PHD_DM 128: context-free code = 128 * 65536 + term code).
+MEAL_CONTEXT = Code("", "", "8417864", "MDC_CTXT_GLU_MEAL")
+MEALS = {
+    1: ("8417868", "MDC_CTXT_GLU_MEAL_PREPRANDIAL"),
+    2: ("8417872", "MDC_CTXT_GLU_MEAL_POSTPRANDIAL"),
+    3: ("8417876", "MDC_CTXT_GLU_MEAL_FASTING"),
+    4: ("8417880", "MDC_CTXT_GLU_MEAL_CASUAL"),
+    5: ("8417908", "MDC_CTXT_GLU_MEAL_BEDTIME"),
+}
+
+
+def _meal_component(context: GlucoseMeasurementContext | None) -> dict[str, Any] | None:
+    if context is None or context.meal not in MEALS:
+        return None
+    code, display = MEALS[context.meal]
+    return {
+        "code": {
+            "coding": [
+                {"system": MDC, "code": MEAL_CONTEXT.mdc, "display": MEAL_CONTEXT.mdc_display}
+            ]
+        },
+        "valueCodeableConcept": {"coding": [{"system": MDC, "code": code, "display": display}]},
+    }
+
+
+def observations_for(
+    reading: DeviceReading,
+    *,
+    patient_reference: str,
+    context: GlucoseMeasurementContext | None = None,
+) -> list[dict[str, Any]]:
     """The Observations of one reading (BP panel + pulse, SpO2 + pulse, ...).
 
     Raises :class:`Unmappable` for readings that are not stored (cuff pressure, RACP)."""
@@ -350,6 +381,10 @@ def observations_for(reading: DeviceReading, *, patient_reference: str) -> list[
     elif isinstance(value, GlucoseMeasurement):
         glucose_code, concentration, glucose_unit = _glucose_value(value)
         single("glucose", glucose_code, concentration, glucose_unit)
+        meal = _meal_component(context)
+        if meal is not None:
+            # The meal the reading relates to (GLS Glucose Measurement Context) travels with it.
+            obs[-1]["component"] = [meal]
     elif isinstance(value, HeartRateMeasurement):
         single("hr", HEART_RATE, value.heart_rate_bpm, ("/min", "/min"))
     else:
@@ -425,6 +460,7 @@ def build_measurement_unit(
     label: str,
     udi_carrier: str | None = None,
     now: datetime | None = None,
+    contexts: Mapping[int, GlucoseMeasurementContext] | None = None,
 ) -> tuple[OutboxUnit, list[dict[str, Any]]]:
     """One outbox unit for readings of one device: Device, DeviceUseStatement, the
     Observations and their Provenance, all PUT with client ids. Returns the unit and the
@@ -436,7 +472,14 @@ def build_measurement_unit(
     observations: list[dict[str, Any]] = []
     for reading in readings:
         try:
-            observations.extend(observations_for(reading, patient_reference=patient_reference))
+            context = (
+                (contexts or {}).get(reading.value.sequence_number)
+                if isinstance(reading.value, GlucoseMeasurement)
+                else None
+            )
+            observations.extend(
+                observations_for(reading, patient_reference=patient_reference, context=context)
+            )
         except Unmappable:
             continue
     if not observations:

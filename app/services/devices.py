@@ -45,7 +45,7 @@ from devices.errors import (
     Unsupported,
 )
 from devices.glucose.driver import GlucoseDriver
-from devices.glucose.parser import GlucoseMeasurement, GlucoseUnit
+from devices.glucose.parser import GlucoseMeasurement, GlucoseMeasurementContext, GlucoseUnit
 from devices.heart_rate.parser import HeartRateMeasurement
 from devices.ieee11073 import Measurement, SpecialValue
 from devices.prompter import DevicePrompter
@@ -276,6 +276,7 @@ class DeviceService:
         self._seen: dict[str, Advertisement] = {}
         self._sessions: dict[str, DeviceSession] = {}
         self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
+        self._contexts: dict[str, Mapping[int, GlucoseMeasurementContext]] = {}
         self._last_sequence: dict[str, int] = {}
         self._cursors_loaded = False
 
@@ -433,8 +434,9 @@ class DeviceService:
                 await session.subscribe_measurements()
             if self.on_measure_started is not None:
                 self.on_measure_started(address)
+            contexts: Mapping[int, GlucoseMeasurementContext] = {}
             if stored:
-                readings = await self._download(session)
+                readings, contexts = await self._download(session)
             else:
                 readings = await self._collect(session, timeout_s)
         except (DeviceError, TimeoutError) as exc:
@@ -446,13 +448,15 @@ class DeviceService:
             measurement_id=str(uuid.uuid4()),
             device_address=address,
             device_name=session.advertisement.label,
-            values=display_values(latest.value),
+            values=display_values(latest.value) + _meal_line(latest.value, contexts),
             measured_at_utc=latest.measured_at_utc or latest.received_at_utc,
             record_count=len(readings),
             bonded=latest.bond_state is BondState.BONDED,
             clock_offset_s=latest.clock_offset_s,
         )
         self._pending[pending.measurement_id] = (pending, readings)
+        if contexts:
+            self._contexts[pending.measurement_id] = contexts
         return pending
 
     async def _next_result(self, session: DeviceSession, timeout_s: float) -> DeviceReading:
@@ -510,7 +514,9 @@ class DeviceService:
 
         await asyncio.to_thread(write)
 
-    async def _download(self, session: DeviceSession) -> tuple[DeviceReading, ...]:
+    async def _download(
+        self, session: DeviceSession
+    ) -> tuple[tuple[DeviceReading, ...], Mapping[int, GlucoseMeasurementContext]]:
         await self._load_cursors()
         key = session.identity.key
         download = await GlucoseDriver(session).download(
@@ -520,7 +526,7 @@ class DeviceService:
             if download.complete:
                 raise DeviceFailure(FailureKind.NO_READING, "no new records on the meter")
             raise DeviceFailure(FailureKind.CONNECTION_LOST, "the meter dropped the link")
-        return download.readings
+        return download.readings, download.contexts
 
     def latest_stream_values(self, address: str) -> tuple[DisplayValue, ...]:
         """Latest value of a streaming device (continuous SpO2) for a UI poll; drains the
@@ -549,11 +555,13 @@ class DeviceService:
                 patient_reference=patient.reference,
                 patient_key=patient.key,
                 label=_label(readings[-1].value),
+                contexts=self._contexts.get(measurement_id),
             )
         except Unmappable as exc:
             raise DeviceFailure(FailureKind.UNSUPPORTED, str(exc)) from exc
         await outbox.enqueue(unit)
         del self._pending[measurement_id]
+        self._contexts.pop(measurement_id, None)
         sequences = [
             r.value.sequence_number for r in readings if isinstance(r.value, GlucoseMeasurement)
         ]
@@ -573,10 +581,27 @@ class DeviceService:
     def discard(self, measurement_id: str) -> None:
         """Forget a pending measurement (the clinician rejected it); unknown ids are ignored."""
         self._pending.pop(measurement_id, None)
+        self._contexts.pop(measurement_id, None)
 
     def pending(self, measurement_id: str) -> PendingMeasurement:
         """A measurement still waiting for confirmation; ``KeyError`` if unknown."""
         return self._pending[measurement_id][0]
+
+
+_MEAL_NAMES = {1: "before a meal", 2: "after a meal", 3: "fasting", 4: "casual", 5: "bedtime"}
+
+
+def _meal_line(
+    value: object, contexts: Mapping[int, GlucoseMeasurementContext]
+) -> tuple[DisplayValue, ...]:
+    """The meal of a glucose reading, when the meter recorded one (label/value are English
+    source texts the UI translates)."""
+    if not isinstance(value, GlucoseMeasurement):
+        return ()
+    context = contexts.get(value.sequence_number)
+    if context is None or context.meal not in _MEAL_NAMES:
+        return ()
+    return (DisplayValue("Meal", _MEAL_NAMES[context.meal], ""),)
 
 
 def patient_choice(resource: Mapping[str, Any]) -> PatientChoice | None:

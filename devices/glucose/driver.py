@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from devices.errors import ConnectionLost, DeviceError, MalformedPayload
-from devices.glucose.parser import GlucoseMeasurement
+from devices.glucose.parser import GlucoseMeasurement, GlucoseMeasurementContext
 from devices.glucose.racp import (
     RacpFilterType,
     RacpNumberOfRecords,
@@ -51,6 +52,8 @@ class GlucoseDownload:
     response: RacpResponseCode | None
     reconnects: int
     rejected: tuple[RejectedPayload, ...]
+    #: Glucose Measurement Context (0x2A34) by sequence number, for records that have one.
+    contexts: Mapping[int, GlucoseMeasurementContext] = field(default_factory=dict)
 
     @property
     def last_sequence(self) -> int | None:
@@ -103,6 +106,7 @@ class GlucoseDriver:
         after_sequence: int | None,
         seen: dict[int, DeviceReading],
         rejected: list[RejectedPayload],
+        contexts: dict[int, GlucoseMeasurementContext],
     ) -> RacpResponseCode:
         request = (
             RacpRequest.report_all()
@@ -119,6 +123,8 @@ class GlucoseDriver:
             value = event.value
             if isinstance(value, GlucoseMeasurement):
                 seen.setdefault(value.sequence_number, event)
+            elif isinstance(value, GlucoseMeasurementContext):
+                contexts.setdefault(value.sequence_number, value)
             elif isinstance(value, RacpResponse):
                 return value.response
 
@@ -131,12 +137,13 @@ class GlucoseDriver:
         if nothing could be returned: see ``complete``)."""
         seen: dict[int, DeviceReading] = {}
         rejected: list[RejectedPayload] = []
+        contexts: dict[int, GlucoseMeasurementContext] = {}
         reconnects = 0
         cursor = after_sequence
         response: RacpResponseCode | None = None
         while True:
             try:
-                response = await self._transfer(cursor, seen, rejected)
+                response = await self._transfer(cursor, seen, rejected, contexts)
                 break
             except (ConnectionLost, TimeoutError) as exc:
                 _log.info("glucose download interrupted: %s", type(exc).__name__)
@@ -157,4 +164,5 @@ class GlucoseDriver:
             response=response,
             reconnects=reconnects,
             rejected=tuple(rejected),
+            contexts={k: v for k, v in contexts.items() if k in seen},
         )

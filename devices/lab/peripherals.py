@@ -36,7 +36,13 @@ from devices.blood_pressure.parser import (
 )
 from devices.errors import MalformedPayload
 from devices.gatt_time import CurrentTime, GattDateTime, encode_current_time, parse_current_time
-from devices.glucose.parser import GlucoseMeasurement, GlucoseUnit, encode_glucose_measurement
+from devices.glucose.parser import (
+    GlucoseMeasurement,
+    GlucoseMeasurementContext,
+    GlucoseUnit,
+    encode_glucose_measurement,
+    encode_glucose_measurement_context,
+)
 from devices.glucose.racp import (
     RacpNumberOfRecords,
     RacpOpCode,
@@ -681,6 +687,7 @@ class GlucoseMeter(VirtualDevice):
     ) -> None:
         super().__init__(radio, name=name, options=options, address=address)
         self.records: list[GlucoseMeasurement] = []
+        self.contexts: dict[int, GlucoseMeasurementContext] = {}
         self.drop_link_after: int | None = None
         self.record_interval_s = 0.0
         self.requests: list[RacpRequest] = []
@@ -707,9 +714,11 @@ class GlucoseMeter(VirtualDevice):
         *,
         start: datetime | None = None,
         every: timedelta = timedelta(hours=4),
+        meal: int | None = None,
     ) -> None:
         """Store records (sequence numbers continue from the last one), time-stamped by the
-        device clock from ``start`` (default: now minus ``every`` per record)."""
+        device clock from ``start`` (default: now minus ``every`` per record). ``meal`` (GLS
+        1 preprandial .. 5 bedtime) adds a Glucose Measurement Context to each record."""
         values = list(concentrations_mg_dl)
         when = start or (self.device_now() - every * len(values))
         seq = self.records[-1].sequence_number + 1 if self.records else 1
@@ -725,10 +734,27 @@ class GlucoseMeter(VirtualDevice):
                     sample_type=1,
                     sample_location=1,
                     sensor_status=None,
-                    context_follows=False,
+                    context_follows=meal is not None,
                     received_at=_now(),
                 )
             )
+            if meal is not None:
+                self.contexts[seq & 0xFFFF] = GlucoseMeasurementContext(
+                    seq & 0xFFFF,
+                    None,
+                    None,
+                    None,
+                    meal,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    _now(),
+                )
             seq += 1
             when += every
 
@@ -802,6 +828,9 @@ class GlucoseMeter(VirtualDevice):
                 await self.drop_links()
                 return
             await self.send(0x2A18, encode_glucose_measurement(replace(record, received_at=_now())))
+            context = self.contexts.get(record.sequence_number)
+            if record.context_follows and context is not None:
+                await self.send(0x2A34, encode_glucose_measurement_context(context))
             if self.record_interval_s:
                 await asyncio.sleep(self.record_interval_s)
         await self._respond(RacpResponse(request.opcode, RacpResponseCode.SUCCESS))

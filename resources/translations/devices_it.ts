@@ -4,7 +4,7 @@
 <context>
     <name>Areas</name>
     <message>
-        <location filename="../../ui/pages/devices.py" line="310" />
+        <location filename="../../ui/pages/devices.py" line="316" />
         <source>Devices</source>
         <translation>Dispositivi</translation>
     </message>
@@ -63,232 +63,262 @@
         <translation>Frequenza cardiaca</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/devices.py" line="65" />
+        <source>Meal</source>
+        <translation>Pasto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="66" />
+        <source>before a meal</source>
+        <translation>prima del pasto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="67" />
+        <source>after a meal</source>
+        <translation>dopo il pasto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="68" />
+        <source>fasting</source>
+        <translation>a digiuno</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="69" />
+        <source>casual</source>
+        <translation>spuntino</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/devices.py" line="70" />
+        <source>bedtime</source>
+        <translation>prima di dormire</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="76" />
         <source>Bluetooth is off or missing.</source>
         <extracomment>What the user reads for each failure: what happened, then what to do.</extracomment>
         <translation>Il Bluetooth è spento o assente.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="71" />
+        <location filename="../../ui/pages/devices.py" line="77" />
         <source>Turn Bluetooth on in the system settings (or plug in the Bluetooth adapter), then scan again.</source>
         <translation>Attiva il Bluetooth nelle impostazioni di sistema (o collega l'adattatore Bluetooth), poi ripeti la ricerca.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="77" />
+        <location filename="../../ui/pages/devices.py" line="83" />
         <source>The device is not advertising.</source>
         <translation>Il dispositivo non è visibile.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="78" />
+        <location filename="../../ui/pages/devices.py" line="84" />
         <source>Switch the device on and put it in pairing mode (see its manual: usually hold the Bluetooth or Start button until the symbol blinks), keep it within two metres, then scan again.</source>
         <translation>Accendi il dispositivo e mettilo in modalità di associazione (vedi il manuale: di solito si tiene premuto il tasto Bluetooth o Start finché il simbolo lampeggia), tienilo entro due metri, poi ripeti la ricerca.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="85" />
+        <location filename="../../ui/pages/devices.py" line="91" />
         <source>Pairing was refused.</source>
         <translation>L'associazione è stata rifiutata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="86" />
+        <location filename="../../ui/pages/devices.py" line="92" />
         <source>Check the PIN shown on the device display (or printed on its label) and try again; if the device left pairing mode, put it back in pairing mode first.</source>
         <translation>Controlla il PIN mostrato sul display del dispositivo (o stampato sulla sua etichetta) e riprova; se il dispositivo è uscito dalla modalità di associazione, rimettilo prima in quella modalità.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="93" />
+        <location filename="../../ui/pages/devices.py" line="99" />
         <source>The device no longer recognises this workstation.</source>
         <translation>Il dispositivo non riconosce più questa postazione.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="94" />
+        <location filename="../../ui/pages/devices.py" line="100" />
         <source>It was reset or paired with another phone or computer. Press 'Remove pairing', put the device in pairing mode, then press 'Pair' again.</source>
         <translation>È stato azzerato o associato a un altro telefono o computer. Premi 'Rimuovi associazione', metti il dispositivo in modalità di associazione, poi premi di nuovo 'Associa'.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="101" />
+        <location filename="../../ui/pages/devices.py" line="107" />
         <source>The connection was lost.</source>
         <translation>La connessione si è interrotta.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="102" />
+        <location filename="../../ui/pages/devices.py" line="108" />
         <source>Bring the device closer, check its batteries and try again. Readings already received are not lost.</source>
         <translation>Avvicina il dispositivo, controlla le batterie e riprova. Le misure già ricevute non vanno perse.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="109" />
+        <location filename="../../ui/pages/devices.py" line="115" />
         <source>No measurement arrived.</source>
         <translation>Non è arrivata nessuna misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="110" />
+        <location filename="../../ui/pages/devices.py" line="116" />
         <source>Start the measurement on the device and wait for the result; for a meter, there may be no new readings since the last transfer.</source>
         <translation>Avvia la misura sul dispositivo e attendi il risultato; per un glucometro, potrebbero non esserci nuove misure dall'ultimo trasferimento.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="117" />
+        <location filename="../../ui/pages/devices.py" line="123" />
         <source>The device sent data that cannot be read.</source>
         <translation>Il dispositivo ha inviato dati illeggibili.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="118" />
+        <location filename="../../ui/pages/devices.py" line="124" />
         <source>Repeat the measurement. If it happens again, the device may be faulty: contact the help desk.</source>
         <translation>Ripeti la misura. Se succede di nuovo, il dispositivo potrebbe essere guasto: contatta l'assistenza.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="125" />
+        <location filename="../../ui/pages/devices.py" line="131" />
         <source>This device is not supported.</source>
         <translation>Questo dispositivo non è supportato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="126" />
+        <location filename="../../ui/pages/devices.py" line="132" />
         <source>Enter the values manually, or use a supported device.</source>
         <translation>Inserisci i valori a mano, oppure usa un dispositivo supportato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="129" />
+        <location filename="../../ui/pages/devices.py" line="135" />
         <source>The local store is not open.</source>
         <translation>L'archivio locale non è aperto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="130" />
+        <location filename="../../ui/pages/devices.py" line="136" />
         <source>Log in again to open your encrypted store; the measurement stays on screen until it is saved.</source>
         <translation>Accedi di nuovo per aprire il tuo archivio cifrato; la misura resta sullo schermo finché non è salvata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="259" />
+        <location filename="../../ui/pages/devices.py" line="265" />
         <source>Pairing guide</source>
         <translation>Guida all'associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="261" />
+        <location filename="../../ui/pages/devices.py" line="267" />
         <source>&amp;PIN shown on the device:</source>
         <translation>&amp;PIN mostrato sul dispositivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="264" />
+        <location filename="../../ui/pages/devices.py" line="270" />
         <source>PIN shown on the device</source>
         <translation>PIN mostrato sul dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="266" />
-        <location filename="../../ui/pages/devices.py" line="267" />
+        <location filename="../../ui/pages/devices.py" line="272" />
+        <location filename="../../ui/pages/devices.py" line="273" />
         <source>Confirm PIN</source>
         <translation>Conferma PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="268" />
-        <location filename="../../ui/pages/devices.py" line="270" />
+        <location filename="../../ui/pages/devices.py" line="274" />
+        <location filename="../../ui/pages/devices.py" line="276" />
         <source>Cancel pairing</source>
         <translation>Annulla associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="272" />
-        <location filename="../../ui/pages/devices.py" line="274" />
+        <location filename="../../ui/pages/devices.py" line="278" />
+        <location filename="../../ui/pages/devices.py" line="280" />
         <source>Numbers match</source>
         <translation>I numeri coincidono</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="276" />
-        <location filename="../../ui/pages/devices.py" line="278" />
+        <location filename="../../ui/pages/devices.py" line="282" />
+        <location filename="../../ui/pages/devices.py" line="284" />
         <source>Numbers differ</source>
         <translation>I numeri sono diversi</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="415" />
+        <location filename="../../ui/pages/devices.py" line="421" />
         <source>&amp;Patient:</source>
         <translation>&amp;Paziente:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="416" />
+        <location filename="../../ui/pages/devices.py" line="422" />
         <source>Patient</source>
         <translation>Paziente</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="418" />
+        <location filename="../../ui/pages/devices.py" line="424" />
         <source>Devices in range</source>
         <translation>Dispositivi nelle vicinanze</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="421" />
+        <location filename="../../ui/pages/devices.py" line="427" />
         <source>&amp;Scan</source>
         <translation>&amp;Cerca</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="422" />
+        <location filename="../../ui/pages/devices.py" line="428" />
         <source>P&amp;air</source>
         <translation>&amp;Associa</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="423" />
+        <location filename="../../ui/pages/devices.py" line="429" />
         <source>&amp;Remove pairing</source>
         <translation>&amp;Rimuovi associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="424" />
+        <location filename="../../ui/pages/devices.py" line="430" />
         <source>&amp;Take measurement</source>
         <translation>Acquisisci &amp;misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="425" />
+        <location filename="../../ui/pages/devices.py" line="431" />
         <source>&amp;Confirm and save</source>
         <translation>C&amp;onferma e salva</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="426" />
+        <location filename="../../ui/pages/devices.py" line="432" />
         <source>&amp;Discard</source>
         <translation>&amp;Scarta</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="431" />
+        <location filename="../../ui/pages/devices.py" line="437" />
         <source>Device operation in progress</source>
         <translation>Operazione sul dispositivo in corso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="433" />
+        <location filename="../../ui/pages/devices.py" line="439" />
         <source>Measurement</source>
         <translation>Misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="436" />
+        <location filename="../../ui/pages/devices.py" line="442" />
         <source>Parameter</source>
         <translation>Parametro</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="437" />
+        <location filename="../../ui/pages/devices.py" line="443" />
         <source>Value</source>
         <translation>Valore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="438" />
+        <location filename="../../ui/pages/devices.py" line="444" />
         <source>Unit</source>
         <translation>Unità</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="441" />
+        <location filename="../../ui/pages/devices.py" line="447" />
         <source>Measured values</source>
         <translation>Valori misurati</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="443" />
+        <location filename="../../ui/pages/devices.py" line="449" />
         <source>Measurement details</source>
         <translation>Dettagli della misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="449" />
+        <location filename="../../ui/pages/devices.py" line="455" />
         <source>1. Switch the device on and put it in pairing mode. 2. Press Scan. 3. Select it and press Pair.</source>
         <translation>1. Accendi il dispositivo e mettilo in modalità di associazione. 2. Premi Cerca. 3. Selezionalo e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="454" />
+        <location filename="../../ui/pages/devices.py" line="460" />
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="532" />
+        <location filename="../../ui/pages/devices.py" line="538" />
         <source>Scanning for devices…</source>
         <translation>Ricerca dei dispositivi…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="541" />
+        <location filename="../../ui/pages/devices.py" line="547" />
         <source>%n device(s) found.</source>
         <translation>
             <numerusform>%n dispositivo trovato.</numerusform>
@@ -296,82 +326,82 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="553" />
+        <location filename="../../ui/pages/devices.py" line="559" />
         <source>connected</source>
         <translation>connesso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="556" />
+        <location filename="../../ui/pages/devices.py" line="562" />
         <source>PIN needed</source>
         <translation>serve il PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="577" />
+        <location filename="../../ui/pages/devices.py" line="583" />
         <source>%1 disconnected.</source>
         <translation>%1 disconnesso.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="600" />
+        <location filename="../../ui/pages/devices.py" line="606" />
         <source>Pairing with %1… If the device shows a PIN, type it below.</source>
         <translation>Associazione con %1… Se il dispositivo mostra un PIN, digitalo qui sotto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="604" />
+        <location filename="../../ui/pages/devices.py" line="610" />
         <source>Pairing…</source>
         <translation>Associazione in corso…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="612" />
+        <location filename="../../ui/pages/devices.py" line="618" />
         <source>Paired. Select the patient and press Take measurement.</source>
         <translation>Associato. Seleziona il paziente e premi Acquisisci misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="617" />
+        <location filename="../../ui/pages/devices.py" line="623" />
         <source>Paired with %1.</source>
         <translation>Associato con %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="623" />
+        <location filename="../../ui/pages/devices.py" line="629" />
         <source>Type the 6-digit PIN shown on %1 (or printed on its label).</source>
         <translation>Digita il PIN di 6 cifre mostrato su %1 (o stampato sulla sua etichetta).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="632" />
+        <location filename="../../ui/pages/devices.py" line="638" />
         <source>Does %1 show the number %2?</source>
         <translation>%1 mostra il numero %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="641" />
+        <location filename="../../ui/pages/devices.py" line="647" />
         <source>The PIN has 6 digits.</source>
         <translation>Il PIN ha 6 cifre.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="667" />
+        <location filename="../../ui/pages/devices.py" line="673" />
         <source>Pairing removed. Put the device in pairing mode and press Pair.</source>
         <translation>Associazione rimossa. Metti il dispositivo in modalità di associazione e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="672" />
+        <location filename="../../ui/pages/devices.py" line="678" />
         <source>Pairing with %1 removed.</source>
         <translation>Associazione con %1 rimossa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="687" />
+        <location filename="../../ui/pages/devices.py" line="693" />
         <source>Waiting for the measurement from %1…</source>
         <translation>In attesa della misura da %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="697" />
+        <location filename="../../ui/pages/devices.py" line="703" />
         <source>Check the values, then confirm to save them.</source>
         <translation>Controlla i valori, poi conferma per salvarli.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="716" />
+        <location filename="../../ui/pages/devices.py" line="723" />
         <source>Measured at %1 by %2.</source>
         <translation>Misurato alle %1 da %2.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="722" />
+        <location filename="../../ui/pages/devices.py" line="729" />
         <source>%n stored reading(s) will be saved.</source>
         <translation>
             <numerusform>Verrà salvata %n misura memorizzata.</numerusform>
@@ -379,22 +409,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="727" />
+        <location filename="../../ui/pages/devices.py" line="734" />
         <source>Paired link.</source>
         <translation>Collegamento associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="729" />
+        <location filename="../../ui/pages/devices.py" line="736" />
         <source>Unpaired link.</source>
         <translation>Collegamento non associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="733" />
+        <location filename="../../ui/pages/devices.py" line="740" />
         <source>Device clock offset: %1 s.</source>
         <translation>Scarto dell'orologio del dispositivo: %1 s.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="758" />
+        <location filename="../../ui/pages/devices.py" line="765" />
         <source>Saved: %n value(s) will be sent to the regional record.</source>
         <translation>
             <numerusform>Salvato: %n valore sarà inviato al fascicolo regionale.</numerusform>
@@ -402,7 +432,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="777" />
+        <location filename="../../ui/pages/devices.py" line="784" />
         <source>Measurement discarded.</source>
         <translation>Misura scartata.</translation>
     </message>

@@ -62,6 +62,12 @@ VALUE_LABELS = (
     QT_TRANSLATE_NOOP("DevicesPage", "Body fat"),
     QT_TRANSLATE_NOOP("DevicesPage", "Glucose"),
     QT_TRANSLATE_NOOP("DevicesPage", "Heart rate"),
+    QT_TRANSLATE_NOOP("DevicesPage", "Meal"),
+    QT_TRANSLATE_NOOP("DevicesPage", "before a meal"),
+    QT_TRANSLATE_NOOP("DevicesPage", "after a meal"),
+    QT_TRANSLATE_NOOP("DevicesPage", "fasting"),
+    QT_TRANSLATE_NOOP("DevicesPage", "casual"),
+    QT_TRANSLATE_NOOP("DevicesPage", "bedtime"),
 )
 
 #: What the user reads for each failure: what happened, then what to do.
@@ -707,9 +713,10 @@ class DevicesPage(Page):
             self.details.setText("")
             return
         for v in pending.values:
-            item = QTreeWidgetItem(self.values, [_tr(v.label), v.value, v.unit])
+            # Numbers pass through unchanged; words (meal context) are translated.
+            item = QTreeWidgetItem(self.values, [_tr(v.label), _tr(v.value), v.unit])
             item.setData(
-                0, Qt.ItemDataRole.AccessibleTextRole, f"{_tr(v.label)} {v.value} {v.unit}"
+                0, Qt.ItemDataRole.AccessibleTextRole, f"{_tr(v.label)} {_tr(v.value)} {v.unit}"
             )
         when = pending.measured_at_utc.astimezone().strftime("%Y-%m-%d %H:%M")
         parts = [

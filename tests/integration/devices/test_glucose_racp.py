@@ -143,3 +143,17 @@ async def test_drop_with_no_way_back_returns_what_arrived(
     assert not download.complete
     received = _sequences(download.readings)
     assert received == list(range(1, len(received) + 1)) and len(received) <= 20
+
+
+async def test_meal_context_travels_with_its_record(
+    radio: VirtualRadio, transport: BleTransport
+) -> None:
+    meter, session = await _session(radio, transport, 2)
+    meter.add_records([Decimal(180)], meal=2)  # postprandial
+    try:
+        download = await GlucoseDriver(session).download()
+    finally:
+        await session.close()
+    assert _sequences(download.readings) == [1, 2, 3]
+    assert set(download.contexts) == {3}
+    assert download.contexts[3].meal == 2

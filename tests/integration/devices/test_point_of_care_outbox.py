@@ -188,13 +188,15 @@ async def test_glucose_meter_pairs_downloads_and_next_time_only_new_records(
     radio: VirtualRadio, service: DeviceService, outbox: Outbox
 ) -> None:
     meter = await GlucoseMeter(radio).start()
-    meter.add_records([Decimal(90), Decimal("101.5"), Decimal(120)])
+    meter.add_records([Decimal(90), Decimal("101.5")])
+    meter.add_records([Decimal(120)], meal=1)  # before a meal
     await service.scan()
     await service.pair(meter.address)
     assert isinstance(service.prompter, FixedPrompter) and service.prompter.passkey_requests == 1
     first = await service.measure(meter.address)
     assert first.record_count == 3 and first.bonded
     assert first.values[0].value == "120" and first.values[0].unit == "mg/dL"
+    assert (first.values[1].label, first.values[1].value) == ("Meal", "before a meal")
     await service.confirm(first.measurement_id, PATIENT)
     meter.add_records([Decimal(133)])
     second = await service.measure(meter.address)
@@ -208,6 +210,11 @@ async def test_glucose_meter_pairs_downloads_and_next_time_only_new_records(
     assert values == [Decimal(90), Decimal("101.5"), Decimal(120), Decimal(133)]
     prov = _resources(bundles[0], "Provenance")[0]
     assert prov["agent"][0]["role"][0]["coding"][0]["code"] == "device-bonded"
+    with_meal = [o for o in _resources(bundles[0], "Observation") if "component" in o]
+    assert len(with_meal) == 1 and with_meal[0]["valueQuantity"]["value"] == Decimal(120)
+    meal = with_meal[0]["component"][0]
+    assert meal["code"]["coding"][0]["code"] == "8417864"  # MDC_CTXT_GLU_MEAL
+    assert meal["valueCodeableConcept"]["coding"][0]["code"] == "8417868"  # preprandial
     await service.shutdown()
 
 
