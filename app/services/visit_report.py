@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.backend import fhirjson
-from app.domain.outbox import OutboxUnit, UnitKind
+from app.domain.outbox import BinaryAttachment, OutboxUnit, UnitKind
 from app.domain.visit_report import (
     LOINC_TELEVISIT_REPORT,
     REMOTE_STATEMENT_IT,
@@ -179,14 +179,22 @@ def report_transaction(report: VisitReport, pdf: bytes) -> dict[str, Any]:
 
 
 def report_unit(report: VisitReport, pdf: bytes) -> OutboxUnit:
-    """The signed report as an outbox unit.
+    """The signed report as an outbox unit: the PDF as a Binary attachment (PUT with its client
+    id, streamed from the encrypted store) and the DocumentReference as a conditional create.
 
     The unit id derives from the report id, so enqueueing the same report twice is a no-op.
     """
+    bundle = report_transaction(report, pdf)
+    binary_entry, *rest = bundle["entry"]
+    binary = binary_entry["resource"]
+    bundle["entry"] = rest
     return OutboxUnit(
         unit_id=uuid.uuid5(uuid.NAMESPACE_URL, f"visit-report-unit:{report.report_id}"),
         kind=UnitKind.VISIT,
         patient_key=report.patient_ref.rsplit("/", 1)[-1],
-        bundle_json=fhirjson.dumps(report_transaction(report, pdf)),
+        bundle_json=fhirjson.dumps(bundle),
+        attachments=(
+            BinaryAttachment(client_id=binary["id"], content_type="application/pdf", data=pdf),
+        ),
         label="Referto di televisita",
     )

@@ -3,6 +3,7 @@ drafts and offline agenda copies in the real SQLCipher vault survive a restart."
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -87,8 +88,9 @@ async def test_units_drain_through_the_real_outbox(sim: RunningSim, tmp_path: Pa
                 reason="Controllo",
                 conclusions="Stabile",
             ).signed(now)
-            await vault.outbox.enqueue(report_unit(report, render_pdf(report)))
-            await vault.outbox.enqueue(report_unit(report, render_pdf(report)))  # no-op
+            pdf = render_pdf(report)
+            await vault.outbox.enqueue(report_unit(report, pdf))
+            await vault.outbox.enqueue(report_unit(report, render_pdf(report)))  # same id: no-op
 
             counts = await vault.outbox.counts()
             assert counts.pending == 5
@@ -122,6 +124,11 @@ async def test_units_drain_through_the_real_outbox(sim: RunningSim, tmp_path: Pa
                 {"identifier": f"urn:ietf:rfc:3986|urn:uuid:{report.report_id}"},
             )
             assert len(docs.matches) == 1
+            attachment = docs.matches[0]["content"][0]["attachment"]
+            binary = await client.read("Binary", attachment["url"].split("/", 1)[1])
+            assert binary.resource is not None
+            assert base64.b64decode(binary.resource["data"]) == pdf  # the first unit's bytes
+            assert attachment["size"] == len(pdf)
             weights = await client.search(
                 "Observation", {"subject": "Patient/pat-011", "performer": PHARMA}
             )
