@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.outbox import OutboxUnit
 from app.services.agenda import CallDidRequest
 from app.services.calls import SYNTHETIC, CallRequest, CallService, RoomInvite
-from app.services.clinical_data import DirectWriter
+from app.services.clinical import ClinicalServices
 from app.services.diagnostics import Check, Status
 from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
 from ui.call_window import CallWindow
+from ui.clinical import clinical_services
 from ui.consent_dialog import ensure_televisit_consents
 from ui.context import UiContext
 from ui.lock_screen import ShellLock
@@ -44,15 +46,26 @@ from ui.pages.base import Page
 _SERVICES: weakref.WeakKeyDictionary[Workstation, CallService] = weakref.WeakKeyDictionary()
 
 
+class _SessionWriter:
+    """Queues through the clinical services' writer, read at enqueue time: the logged-in
+    clinician's encrypted outbox, or direct sending before a vault is open."""
+
+    def __init__(self, services: ClinicalServices) -> None:
+        self._services = services
+
+    async def enqueue(self, unit: OutboxUnit) -> None:
+        await self._services.writer.enqueue(unit)
+
+
 def call_service(ctx: UiContext) -> CallService:
-    """The workstation's call service (one per process)."""
+    """The workstation's call service (one per process; GUI thread)."""
     ws = ctx.workstation
     service = _SERVICES.get(ws)
     if service is None:
         service = CallService(
             publish=ws.bus.publish,
             backend_url=lambda: ws.settings.backend_url,
-            writer=DirectWriter(ws.backend_client),
+            writer=_SessionWriter(clinical_services(ctx)),
         )
         _SERVICES[ws] = service
     return service
@@ -292,6 +305,7 @@ class CallsPage(Page):
             patient_id=patient_id,
             service=self.kind.currentData() or "televisita",
             appointment_ref=self._appointment_ref,
+            practitioner_ref=self.ctx.workstation.practitioner_reference,
         )
         # A televisit needs both consents on record; missing ones are captured first.
         ensure_televisit_consents(
