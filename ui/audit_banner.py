@@ -1,13 +1,20 @@
-"""A banner that reports a broken audit log: shown at the top of the main window, never hidden
-automatically (the clinician can only acknowledge it; the break stays recorded and is synced)."""
+"""The UI side of the audit trail.
+
+:class:`AuditBanner` reports a broken audit log at the top of the main window; it is never hidden
+automatically (the clinician can only acknowledge it; the break stays recorded and is synced).
+:func:`record_audited_act` is what pages call when the clinician opens a record, exports or
+prints.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QToolBar, QWidget
 
+from app.domain.audit import AuditAction
 from app.services.audit import AuditChainDidBreak
 from ui.bridge import Bridge
+from ui.context import UiContext
 
 
 class AuditBanner(QToolBar):
@@ -66,3 +73,26 @@ class AuditBanner(QToolBar):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def record_audited_act(
+    ctx: UiContext,
+    action: AuditAction,
+    *,
+    patient_id: str | None = None,
+    what: str | None = None,
+) -> None:
+    """Append an audited act (record opened, export, print...) to the clinician's audit trail.
+
+    Fire and forget from the GUI thread: the entry is written on the core loop; a failure goes
+    to the error presenter. Without an open vault (nobody logged in, no secret store) the act
+    cannot be kept and nothing happens.
+    """
+    session = ctx.workstation.session
+    audit = session.audit if session is not None else None
+    if audit is None:
+        return
+    ctx.bridge.submit(
+        audit.record(action, patient_id=patient_id, what=what),
+        name=QCoreApplication.translate("AuditBanner", "Audit log"),
+    )

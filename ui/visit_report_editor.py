@@ -44,10 +44,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.visit_report import REMOTE_STATEMENT_IT, RemoteService, ReportError, VisitReport
 from app.domain.workflows import IdentifierKind, PatientHeader
 from app.services.clinical import ClinicalServices
 from app.services.visit_report import render_pdf, report_unit
+from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, label_controls
 from ui.context import UiContext
 from ui.trend_view import display_unit
@@ -396,6 +398,7 @@ class VisitReportEditor(QDialog):
         pdf = self._pdf_for_display()
         if pdf is None:
             return 0
+        record_audited_act(self.ctx, AuditAction.PRINT, patient_id=self.header.patient.patient_id)
         doc = QPdfDocument(self)
         buffer = QBuffer(self)
         buffer.setData(QByteArray(pdf))

@@ -231,6 +231,20 @@ def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
             qtbot.waitUntil(lambda: screen.user.count() == 1, timeout=3000)
             _type_pin(qtbot, screen, "prac-ifec-colombo", "colombo-7")
             qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+
+            # The vault opened at login keeps the audit trail: login, lock, unlock, and a
+            # patient record opened in the Patient area.
+            w.show_area("patient")
+            w.pages[[p.AREA for p in w.pages].index("patient")].open_patient("pat-001")
+            vault = ws.sync.vault
+            assert vault is not None
+
+            def actions() -> list[str]:
+                entries = ws.runtime.submit(vault.audit.entries()).result(10)
+                return [json.loads(e.entry_json)["action"] for e in entries]
+
+            qtbot.waitUntil(lambda: "open-record" in actions(), timeout=10_000)
+            assert actions() == ["login", "lock", "unlock", "open-record"]
         finally:
             s.close()
     # Neither the PIN nor the name nor any token reached the log.

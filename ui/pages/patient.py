@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.codice_fiscale import InvalidCodiceFiscale
 from app.domain.workflows import (
     ConsentKind,
@@ -35,6 +36,7 @@ from app.domain.workflows import (
 from app.services.calls import CallDidEnd
 from app.services.clinical import ClinicalServices
 from app.session.events import SessionDidChange, SessionState
+from ui.audit_banner import record_audited_act
 from ui.clinical import (
     BusyRunner,
     cf_error_text,
@@ -376,6 +378,7 @@ class PatientPage(Page):
 
     def _on_header(self, header: PatientHeader) -> None:
         self.header = header
+        record_audited_act(self.ctx, AuditAction.OPEN_RECORD, patient_id=header.patient.patient_id)
         self.opened_by = self.services.practitioner_ref
         self._render_header()
         self.header_loaded.emit(header.patient.patient_id)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.telemonitoring import (
     Alert,
     AlertKind,
@@ -57,6 +58,7 @@ from app.services.telemonitoring import (
     TelemonitoringSource,
     demo_source,
 )
+from ui.audit_banner import record_audited_act
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.trend_view import (
@@ -677,6 +679,7 @@ class TelemonitoringPage(Page):
         )
         if path:
             self.trend.export_png(Path(path))
+            record_audited_act(self.ctx, AuditAction.EXPORT, patient_id=self.selected_patient_id())
 
     def _ask_export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -684,6 +687,7 @@ class TelemonitoringPage(Page):
         )
         if path:
             self.trend.export_csv(Path(path))
+            record_audited_act(self.ctx, AuditAction.EXPORT, patient_id=self.selected_patient_id())
 
     def _ask_print(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -693,6 +697,7 @@ class TelemonitoringPage(Page):
             self.print_summary(Path(path))
 
     def print_summary(self, path: Path) -> None:
+        record_audited_act(self.ctx, AuditAction.PRINT, patient_id=self.selected_patient_id())
         title = self.current.display_name if self.current else self.title()
         alerts = [
             a
