@@ -14,6 +14,10 @@ needs to ingest them). Prints enqueue time, drain time, direct time and drain/di
 
 Usage: .venv/bin/python bench/sync_transactions_vs_single.py [--count 10000] [--bundle-size 100]
        [--outbox 10000] [--skip-bundles]
+
+Measured, outbox pass (2-core machine shared with other jobs, 2026-12-02), ``--outbox 2000``:
+enqueue 5.86 s (341 units/s); drain 23.71 s (84 units/s) vs the same Bundles POSTed directly
+16.20 s (123 units/s): 1.46x (500 units: 1.56x). Both sides share the 2 cores with the server.
 """
 
 from __future__ import annotations
