@@ -28,7 +28,12 @@ from app.domain.workflows import (
 )
 from app.events import Event
 from app.services.alerts import acknowledgement, flag_to_alert
-from app.services.clinical_data import WorkflowService, make_unit
+from app.services.clinical_data import (
+    OFFLINE_ERRORS,
+    PulledResources,
+    WorkflowService,
+    make_unit,
+)
 
 ITALY = ZoneInfo("Europe/Rome")
 
@@ -151,12 +156,69 @@ class AgendaService(WorkflowService):
     async def load(self, practitioner_ref: str, day: date | None = None) -> Agenda:
         """The agenda of ``practitioner_ref`` (``Practitioner/id``) on ``day`` (Italian date).
 
-        Raises the reader's errors (e.g. :class:`app.backend.TransportError` when offline and
-        nothing was saved before).
+        Offline it is the last saved answer; without one, the sync worker's pulled copy (if
+        any). Raises the reader's errors (e.g. :class:`app.backend.TransportError`) when there
+        is neither.
         """
         day = day or self.today()
         start = datetime.combine(day, time.min, ITALY)
         end = start + timedelta(days=1)
+        try:
+            return await self._load_online(practitioner_ref, day, start, end)
+        except OFFLINE_ERRORS:
+            if self._pulled is None:
+                raise
+            pulled = await self._from_pulled(practitioner_ref, day, start, end, self._pulled)
+            if pulled is None:
+                raise
+            return pulled
+
+    async def _from_pulled(
+        self,
+        practitioner_ref: str,
+        day: date,
+        start: datetime,
+        end: datetime,
+        pulled: PulledResources,
+    ) -> Agenda | None:
+        """The agenda built from the pulled copy (None if nothing was ever pulled)."""
+        when = await pulled.pulled_at_utc()
+        if when is None:
+            return None
+        appointments = [
+            a
+            for a in await pulled.resources("Appointment")
+            if any(
+                (p.get("actor") or {}).get("reference") == practitioner_ref
+                for p in a.get("participant") or []
+            )
+            and (t := parse_instant(a.get("start"))) is not None
+            and start <= t < end
+        ]
+        appointments.sort(key=lambda a: parse_instant(a.get("start")) or start)
+        tasks = [
+            t
+            for t in await pulled.resources("Task")
+            if (t.get("owner") or {}).get("reference") == practitioner_ref
+            and t.get("status") in OPEN_TASK_STATUSES
+        ]
+        flags = [f for f in await pulled.resources("Flag") if f.get("status") == "active"]
+        plans = [p for p in await pulled.resources("CarePlan") if p.get("status") == "active"]
+        patients = _by_id(await pulled.resources("Patient"), "Patient")
+        requests = _by_id(await pulled.resources("ServiceRequest"), "ServiceRequest")
+        items = [
+            *self._appointment_items(appointments, patients),
+            *self._task_items(tasks, patients, requests),
+            *self._flag_items(
+                flags, patients, _followed_patients(practitioner_ref, patients.values(), plans)
+            ),
+        ]
+        items.sort(key=AgendaItem.sort_key)
+        return Agenda(practitioner_ref, day, tuple(items), when, from_cache=True)
+
+    async def _load_online(
+        self, practitioner_ref: str, day: date, start: datetime, end: datetime
+    ) -> Agenda:
         appointments = await self._reader.search(
             "Appointment",
             {

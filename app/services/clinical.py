@@ -20,6 +20,7 @@ from app.services.clinical_data import (
     DirectWriter,
     FhirReader,
     InMemorySnapshotStore,
+    PulledResources,
     SnapshotStore,
     utc_now,
 )
@@ -61,6 +62,7 @@ class ClinicalServices:
         writer: OutboxWriter | None = None,
         snapshots: SnapshotStore | None = None,
         drafts: DraftStore | None = None,
+        pulled: PulledResources | None = None,
     ) -> None:
         """Switch where units, offline copies and drafts go (e.g. the vault after login).
 
@@ -72,8 +74,9 @@ class ClinicalServices:
         self.reader = CachingReader(FhirReader(self.client, clock=clock), self.snapshots)
         self.writer: OutboxWriter = writer or DirectWriter(self.client)
         self.drafts: DraftStore = drafts or InMemoryDraftStore()
-        self.agenda = AgendaService(self.reader, self.writer, clock=clock)
-        self.patients = PatientService(self.reader, self.writer, clock=clock)
+        self.pulled = pulled
+        self.agenda = AgendaService(self.reader, self.writer, clock=clock, pulled=pulled)
+        self.patients = PatientService(self.reader, self.writer, clock=clock, pulled=pulled)
         self.teleconsults = TeleconsultService(self.reader, self.writer, clock=clock)
         self.questionnaires = QuestionnaireService(self.reader, self.writer, clock=clock)
         self.pharmacy = PharmacyService(self.patients, self.writer, clock=clock)
@@ -84,10 +87,17 @@ class ClinicalServices:
         cache = getattr(vault, "cache", None)
         if outbox is None or cache is None:
             return False
-        from app.services.clinical_vault import VaultDraftStore, VaultSnapshotStore
+        from app.services.clinical_vault import (
+            VaultDraftStore,
+            VaultPulledResources,
+            VaultSnapshotStore,
+        )
 
         self.use_stores(
-            writer=outbox, snapshots=VaultSnapshotStore(cache), drafts=VaultDraftStore(cache)
+            writer=outbox,
+            snapshots=VaultSnapshotStore(cache),
+            drafts=VaultDraftStore(cache),
+            pulled=VaultPulledResources(cache),
         )
         return True
 

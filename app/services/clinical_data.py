@@ -51,6 +51,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+#: What "the backend cannot be reached" looks like to a reader.
+OFFLINE_ERRORS: tuple[type[Exception], ...] = (TransportError, ServerError)
+
+
 @dataclass(frozen=True, slots=True)
 class ReadResult:
     """Matches and ``_include``d resources of one query; ``from_cache`` if served offline."""
@@ -188,8 +192,22 @@ class CachingReader:
         return resource
 
 
+class PulledResources(Protocol):
+    """Resources the sync worker pulled into the vault (offline fallback). Core loop only."""
+
+    async def resources(
+        self, resource_type: str, *, patient_ref: str | None = None
+    ) -> list[FhirResource]: ...
+
+    async def pulled_at_utc(self) -> datetime | None: ...
+
+
 class WorkflowService:
-    """Base of the workflow services: where they read, where their units go, their clock."""
+    """Base of the workflow services: where they read, where their units go, their clock.
+
+    ``pulled`` (optional) answers from the sync worker's pulled copy when the backend cannot be
+    reached and no saved answer of the query exists.
+    """
 
     def __init__(
         self,
@@ -197,10 +215,12 @@ class WorkflowService:
         writer: OutboxWriter | None = None,
         *,
         clock: Clock = utc_now,
+        pulled: PulledResources | None = None,
     ) -> None:
         self._reader = reader
         self._writer = writer
         self._clock = clock
+        self._pulled = pulled
 
     def _require_writer(self) -> OutboxWriter:
         if self._writer is None:

@@ -11,6 +11,9 @@ resources:
   :class:`app.services.visit_drafts.DraftStore`), which survive a crash. A deleted draft is
   overwritten by an empty tombstone (the cache has no delete), so its text does not remain.
 
+:class:`VaultPulledResources` reads what the sync worker pulled (worklists, patients, care
+plans, consents, devices), the fallback when a query was never answered online on this station.
+
 Thread affinity: coroutines on the core loop; SQL runs on the vault's DB thread.
 """
 
@@ -22,9 +25,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app.backend import FhirResource
 from app.domain.visit_report import VisitReport
+from app.services.sync import cached_resources
 from app.services.visit_drafts import report_from_json, report_to_json
-from offline_cache.pull_cache import CachedResource
+from offline_cache.pull_cache import CachedResource, PullCache
 
 SNAPSHOT_TYPE = "WorkflowQuerySnapshot"
 DRAFT_TYPE = "VisitReportDraft"
@@ -33,6 +38,8 @@ _TOMBSTONE = b"{}"
 
 class PullCacheLike(Protocol):
     """The part of ``offline_cache.pull_cache.PullCache`` used here."""
+
+    async def last_pulled_utc(self) -> datetime | None: ...
 
     async def put_local(self, resource: CachedResource) -> None: ...
 
@@ -100,3 +107,18 @@ class VaultDraftStore:
             if raw != _TOMBSTONE:
                 out.append(report_from_json(raw).report_id)
         return sorted(out)
+
+
+class VaultPulledResources:
+    """What the sync worker pulled into the vault (:class:`PulledResources`)."""
+
+    def __init__(self, cache: PullCache) -> None:
+        self._cache = cache
+
+    async def resources(
+        self, resource_type: str, *, patient_ref: str | None = None
+    ) -> list[FhirResource]:
+        return await cached_resources(self._cache, resource_type, patient_ref=patient_ref)
+
+    async def pulled_at_utc(self) -> datetime | None:
+        return await self._cache.last_pulled_utc()

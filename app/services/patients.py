@@ -10,6 +10,7 @@ Thread affinity: core loop.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -38,11 +39,14 @@ from app.domain.workflows import (
     PatientHeader,
     PatientIdentifier,
     PatientMatch,
+    WorkflowError,
     classify_search_text,
 )
 from app.services.agenda import human_name, parse_instant, ref_id
 from app.services.careplans import parameter_of
 from app.services.clinical_data import (
+    OFFLINE_ERRORS,
+    PulledResources,
     WorkflowService,
     conditional_create,
     make_unit,
@@ -220,12 +224,50 @@ class PatientService(WorkflowService):
         else:
             params = {"name": value.split()}
         params["_count"] = "50"
-        result = await self._reader.search("Patient", params)
-        matches = [patient_match(p) for p in result.matches]
+        try:
+            found = (await self._reader.search("Patient", params)).matches
+        except OFFLINE_ERRORS:
+            if self._pulled is None or await self._pulled.pulled_at_utc() is None:
+                raise
+            found = [p for p in await self._pulled.resources("Patient") if _matches(p, kind, value)]
+        matches = [patient_match(p) for p in found]
         return sorted(matches, key=lambda m: (m.family, m.given, m.patient_id))
 
     async def header(self, patient_id: str) -> PatientHeader:
-        """Identity, consents, active care plans, devices in use and the latest readings."""
+        """Identity, consents, active care plans, devices in use and the latest readings.
+
+        Offline without a saved answer: from the pulled copy (no readings there).
+        """
+        try:
+            return await self._header_online(patient_id)
+        except OFFLINE_ERRORS:
+            if self._pulled is None or await self._pulled.pulled_at_utc() is None:
+                raise
+            return await self._header_pulled(patient_id, self._pulled)
+
+    async def _header_pulled(self, patient_id: str, pulled: PulledResources) -> PatientHeader:
+        subject = f"Patient/{patient_id}"
+        resource = next(
+            (p for p in await pulled.resources("Patient") if p.get("id") == patient_id), None
+        )
+        if resource is None:
+            raise WorkflowError("this patient is not in the offline copy")
+        mine = [r for r in await pulled.resources("Consent") if _about(r, subject)]
+        plans = [
+            r
+            for r in await pulled.resources("CarePlan")
+            if _about(r, subject) and r.get("status") == "active"
+        ]
+        uses = [r for r in await pulled.resources("DeviceUseStatement") if _about(r, subject)]
+        return PatientHeader(
+            patient=patient_match(resource),
+            consents=tuple(_consent_states(mine)),
+            care_plans=tuple(str(cp.get("title") or cp.get("id")) for cp in plans),
+            devices=tuple(_devices(uses, await pulled.resources("Device"))),
+            last_readings=(),
+        )
+
+    async def _header_online(self, patient_id: str) -> PatientHeader:
         patient = patient_match(await self._reader.read("Patient", patient_id))
         subject = f"Patient/{patient_id}"
         consents = await self._reader.search("Consent", {"patient": subject})
@@ -373,3 +415,34 @@ def readings_by_parameter(
             if r is not None:
                 out.setdefault(p, []).append(r)
     return {p: sorted(out[p], key=lambda r: r.time_utc) for p in Parameter if p in out}
+
+
+def _about(resource: Mapping[str, Any], subject: str) -> bool:
+    return any(
+        (resource.get(key) or {}).get("reference") == subject for key in ("subject", "patient")
+    )
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _matches(patient: Mapping[str, Any], kind: IdentifierKind, value: str) -> bool:
+    """Local (offline) search semantics: identifiers exact, name parts start-with, any case."""
+    if kind is IdentifierKind.NAME:
+        parts = [
+            _fold(str(part))
+            for n in patient.get("name") or []
+            for part in [n.get("family") or "", *(n.get("given") or [])]
+        ]
+        return all(any(p.startswith(_fold(w)) for p in parts) for w in value.split())
+    system = {
+        IdentifierKind.CODICE_FISCALE: CF_SYSTEM,
+        IdentifierKind.STP: STP_SYSTEM,
+        IdentifierKind.ENI: ENI_SYSTEM,
+    }.get(kind)
+    return any(
+        str(i.get("value") or "").upper() == value and (system is None or i.get("system") == system)
+        for i in patient.get("identifier") or []
+    )

@@ -188,3 +188,41 @@ async def test_drafts_and_offline_agenda_survive_a_restart(sim: RunningSim, tmp_
             assert await restarted.drafts.load("draft-1") is None
     finally:
         await vault.close()
+
+
+async def test_offline_from_what_the_sync_worker_pulled(sim: RunningSim, tmp_path: Path) -> None:
+    """A station that never opened these screens online still works from the pulled copy."""
+    from app.domain.workflows import AgendaItemKind
+    from app.services.sync import pull_updates_into_cache
+
+    vault = await open_test_vault(tmp_path / "pulled.vault", os.urandom(32))
+    try:
+        async with FhirClient(sim.fhir) as client:
+            report = await pull_updates_into_cache(client, vault.cache)
+            assert report.stored["Appointment"] >= 9
+            cf = (await client.read("Patient", "pat-008")).resource["identifier"][0]["value"]  # type: ignore[index]
+        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as dead:
+
+            async def offline() -> FhirClient:
+                return dead
+
+            services = ClinicalServices(client=offline, practitioner_ref=GP)
+            assert services.use_vault(vault)
+            agenda = await services.agenda.load(GP)
+            assert agenda.from_cache and agenda.fetched_at_utc is not None
+            visits = [i for i in agenda.items if i.kind is AgendaItemKind.TELEVISIT]
+            assert len(visits) == 5 and all(i.patient_name for i in visits)
+            assert [i.start_utc for i in visits] == sorted(i.start_utc for i in visits)  # type: ignore[type-var]
+            [by_cf] = await services.patients.search(cf)
+            [by_name] = await services.patients.search("ferrara ter")
+            assert by_cf.patient_id == by_name.patient_id == "pat-008"
+            header = await services.patients.header("pat-008")
+            assert header.care_plans == ("Telemonitoraggio scompenso cardiaco",)
+            assert len(header.devices) == 3 and header.last_readings == ()
+            assert any(c.active for c in header.consents)
+            from app.domain.workflows import WorkflowError
+
+            with pytest.raises(WorkflowError):
+                await services.patients.header("pat-unknown")
+    finally:
+        await vault.close()
