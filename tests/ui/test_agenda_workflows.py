@@ -571,7 +571,9 @@ def test_identity_mismatch_warnings_and_report_kept_when_sending_fails(
     editor.editors["conclusions"].setPlainText("Stabile")
     editor.sign_button.click()
     qtbot.waitUntil(lambda: "was not sent" in editor.status.text(), timeout=15_000)
+    idle(qtbot, editor)  # the draft is being saved again
     assert editor.signed_report is None and editor.sign_button.isEnabled()
+    assert "was not sent" in editor.status.text()  # not replaced by "draft saved"
     qtbot.waitUntil(
         lambda: (
             ctx.workstation.runtime.submit(services.drafts.list_ids()).result(5)
