@@ -60,9 +60,13 @@ BrowserOpener = Callable[[str], Awaitable[object]]
 """Opens the authorization URL in the user's browser; may return before the login completes."""
 
 
-async def open_system_browser(url: str) -> bool:
-    """The app's :data:`BrowserOpener`: the user's default browser (RFC 8252 §8.12)."""
-    return await asyncio.to_thread(webbrowser.open, url)
+async def open_system_browser(url: str) -> None:
+    """The app's :data:`BrowserOpener`: the user's default browser (RFC 8252 §8.12).
+
+    Raises :class:`OidcError` when the system has no browser to open.
+    """
+    if not await asyncio.to_thread(webbrowser.open, url):
+        raise OidcError("no web browser could be opened on this computer")
 
 
 @functools.cache

@@ -62,6 +62,12 @@ class SecretStore:
         return result if isinstance(result, str) else None
 
 
+# Windows Credential Manager keeps at most 2560 bytes per secret (1280 UTF-16 characters);
+# longer values (JWT access and ID tokens together easily are) are split over several entries.
+CHUNK_CHARS = 1000
+_CHUNKED = "chunked:"
+
+
 class TokenStore:
     """One :class:`TokenSet` per clinician (subject), in the OS secret store.
 
@@ -77,7 +83,7 @@ class TokenStore:
 
     async def save(self, tokens: TokenSet) -> None:
         try:
-            await self._secrets.set(tokens.subject, tokens.to_json())
+            await self._write(tokens.subject, tokens.to_json())
         except SecretStoreUnavailable:
             if self._memory is None:
                 raise
@@ -87,7 +93,7 @@ class TokenStore:
     async def load(self, subject: str) -> TokenSet:
         """The stored tokens; raises :class:`NotLoggedIn` when there are none (or unreadable)."""
         try:
-            text = await self._secrets.get(subject)
+            text = await self._read(subject)
         except SecretStoreUnavailable:
             if self._memory is None:
                 raise
@@ -103,7 +109,41 @@ class TokenStore:
         return tokens
 
     async def delete(self, subject: str) -> None:
+        for i in range(await self._chunk_count(subject)):
+            await self._secrets.delete(f"{subject}#{i}")
         await self._secrets.delete(subject)
+
+    async def _write(self, subject: str, text: str) -> None:
+        old = await self._chunk_count(subject)
+        parts = [text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)]
+        if len(parts) <= 1:
+            await self._secrets.set(subject, text)
+            parts = []
+        else:
+            for i, part in enumerate(parts):
+                await self._secrets.set(f"{subject}#{i}", part)
+            await self._secrets.set(subject, f"{_CHUNKED}{len(parts)}")  # last: a complete set
+        for i in range(len(parts), old):  # never leave pieces of older tokens behind
+            await self._secrets.delete(f"{subject}#{i}")
+
+    async def _chunk_count(self, subject: str) -> int:
+        head = await self._secrets.get(subject)
+        if head is None or not head.startswith(_CHUNKED):
+            return 0
+        count = head.removeprefix(_CHUNKED)
+        return int(count) if count.isdigit() else 0
+
+    async def _read(self, subject: str) -> str | None:
+        head = await self._secrets.get(subject)
+        if head is None or not head.startswith(_CHUNKED):
+            return head
+        count = head.removeprefix(_CHUNKED)
+        if not count.isdigit():
+            return None
+        parts = [await self._secrets.get(f"{subject}#{i}") for i in range(int(count))]
+        if any(p is None for p in parts):
+            return None
+        return "".join(p for p in parts if p is not None)
 
 
 class TokenManager:

@@ -167,20 +167,42 @@ async def test_without_a_secret_store_tokens_are_refused_with_a_clear_error() ->
         await store.load("u1")
 
 
+class Memory:
+    """A secret store in a dict (unit tests of the logic only)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    async def get(self, name: str) -> str | None:
+        return self.items.get(name)
+
+    async def set(self, name: str, value: str) -> None:
+        self.items[name] = value
+
+    async def delete(self, name: str) -> None:
+        self.items.pop(name, None)
+
+
+async def test_long_tokens_are_split_for_small_secret_stores() -> None:
+    memory = Memory()
+    store = TokenStore(memory)  # type: ignore[arg-type]
+    big = TokenSet("u1", ISSUER, "A" * 1500, 1.0, 0.0, refresh_token="R" * 900, id_token="I" * 1200)
+    await store.save(big)
+    assert len(memory.items) > 3 and all(len(v) <= 1000 for v in memory.items.values())
+    assert await store.load("u1") == big
+    small = TokenSet("u1", ISSUER, "A", 1.0, 0.0)
+    await store.save(small)
+    assert await store.load("u1") == small
+    assert list(memory.items) == ["u1"]  # no piece of the older, longer tokens is left
+    await store.delete("u1")
+    await store.save(big)
+    await store.delete("u1")
+    assert memory.items == {}
+    with pytest.raises(NotLoggedIn):
+        await store.load("u1")
+
+
 async def test_missing_or_foreign_tokens_mean_not_logged_in() -> None:
-    class Memory:
-        def __init__(self) -> None:
-            self.items: dict[str, str] = {}
-
-        async def get(self, name: str) -> str | None:
-            return self.items.get(name)
-
-        async def set(self, name: str, value: str) -> None:
-            self.items[name] = value
-
-        async def delete(self, name: str) -> None:
-            self.items.pop(name, None)
-
     memory = Memory()
     store = TokenStore(memory)  # type: ignore[arg-type]
     with pytest.raises(NotLoggedIn):
