@@ -22,6 +22,7 @@ from app.services.sync import SyncService, VaultSession
 from app.services.telemonitoring import FhirTelemonitoringSource
 from app.session.demo import demo_browser
 from app.session.errors import SessionError
+from app.session.events import SessionDidChange, SessionState
 from app.session.manager import SessionManager, oidc_config_for
 from app.session.offline import Identity, OfflineUnlock
 from app.session.oidc import OidcClient
@@ -146,8 +147,14 @@ class Workstation:
         if not self._settings.demo:
             # The regional services see the logged-in clinician's token (demo: no auth there).
             self.token_provider = self._bearer_token
-        self.sync = SyncService(publish=self.bus.publish, client_source=self.backend_client)
+        self.sync = SyncService(
+            publish=self.bus.publish,
+            client_source=self.backend_client,
+            parked_client_source=self._parked_client,
+        )
         self.runtime.add_shutdown_hook(self.sync.close)
+        # A parked clinician who comes back reuses their open vault: make it the active one.
+        self.bus.subscribe(SessionDidChange, self._on_session_for_sync)
         self.telemonitoring = FhirTelemonitoringSource(
             client_factory=self.backend_client,
             outbox=self._active_outbox,
@@ -240,6 +247,25 @@ class Workstation:
             return await self.session.bearer_token(force_refresh=force_refresh)
         except SessionError as exc:
             raise Unauthorized(str(exc), status=401) from exc
+
+    async def _parked_client(self, subject: str) -> FhirClient | None:
+        """A FHIR client carrying a parked clinician's own tokens, so their queued work keeps
+        going out as them after a user switch (None: their items wait for their return)."""
+        if self.session is None or subject not in self.session.syncing_for():
+            return None
+        _vault, tokens = self.session.parked_sync(subject)
+        if tokens is None and not self._settings.demo:
+            return None
+        await self.backend_client()  # the backend is up (demo: its address is known)
+        return FhirClient(
+            self._settings.fhir_base_url,
+            token_provider=None if self._settings.demo else tokens,
+            ca_bundle_path=self._settings.ca_bundle,
+        )
+
+    def _on_session_for_sync(self, event: SessionDidChange) -> None:
+        if self.sync is not None and event.state is SessionState.ACTIVE:
+            self.runtime.spawn(self.sync.activate(event.subject), name="sync-activate")
 
     async def _close_client(self) -> None:
         if self._client is not None:

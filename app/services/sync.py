@@ -518,11 +518,30 @@ class VaultSession:
             await self.service.close_vault(self.vault)
 
 
-class SyncService:
-    """The sync of the active clinician's vault: a worker task, pulls, and what the UI asks.
+ParkedClientSource = Callable[[str], Awaitable[FhirClient | None]]
 
-    ``client_source`` returns the process's FHIR client (``Workstation.backend_client``).
-    Thread affinity: core loop only.
+
+@dataclass(slots=True)
+class _Lane:
+    """One clinician's open vault and the task sending its outbox."""
+
+    subject: str
+    vault: Vault
+    task: asyncio.Task[None] | None = None
+    worker: SyncWorker | None = None
+    own_client: FhirClient | None = None  # a parked clinician's client (their own tokens)
+
+
+class SyncService:
+    """The sync of every open clinician vault, and what the UI asks about the active one.
+
+    On a shared station a clinician who is switched away from is *parked*: their vault stays
+    open and keeps draining with a client carrying their own tokens (``parked_client_source``;
+    None from it means "hold their items until they are back"). The UI and the capture
+    services see only the active clinician's vault (:attr:`vault`).
+
+    ``client_source`` returns the process's FHIR client (``Workstation.backend_client``, the
+    active clinician's token). Thread affinity: core loop only.
     """
 
     def __init__(
@@ -530,24 +549,33 @@ class SyncService:
         *,
         publish: Publish,
         client_source: ClientSource,
+        parked_client_source: ParkedClientSource | None = None,
         policy: RetryPolicy = RetryPolicy(),
     ) -> None:
         self._publish = publish
         self._client_source = client_source
+        self._parked_client_source = parked_client_source
         self._policy = policy
-        self._vault: Vault | None = None
-        self._worker: SyncWorker | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._lanes: dict[str, _Lane] = {}
+        self._active: str | None = None
         self.recovery_key: str | None = None
         #: Why the store could not be opened ("" when fine); for the sync page.
         self.problem = ""
 
     @property
     def vault(self) -> Vault | None:
-        return self._vault
+        """The active clinician's open vault (None when nobody's store is open)."""
+        lane = self._lanes.get(self._active) if self._active is not None else None
+        return lane.vault if lane is not None else None
+
+    @property
+    def open_subjects(self) -> tuple[str, ...]:
+        """Clinicians whose vault is open (active and parked)."""
+        return tuple(self._lanes)
 
     async def open_for(self, *, data_dir: Path, tenant: str, subject: str) -> VaultSession:
-        """Open the clinician's vault (creating it on first use) and start sending its outbox.
+        """Open the clinician's vault (creating it on first use), make it the active one and
+        start sending its outbox; the previously active clinician's lane is parked.
 
         Never raises for a store problem: login must still work (e.g. to read the worklist), so
         the problem (no secret store, lost key, damaged file) is kept in :attr:`problem`,
@@ -555,47 +583,122 @@ class SyncService:
         has no vault. A recovery key issued on creation is kept for the UI to show once
         (:meth:`take_recovery_key`).
         """
-        await self.close()
+        previous = self._active
+        if subject in self._lanes:
+            await self.activate(subject)
+            return VaultSession(self, self._lanes[subject].vault)
         try:
             opened = await open_user_vault(data_dir=data_dir, tenant=tenant, subject=subject)
         except StoreError as exc:
             self.problem = str(exc)
+            self._active = None
             _log.error("offline store not opened: %s", safe(type(exc).__name__))
             self._publish(SyncStoreDidChange(open=False, problem=self.problem))
+            await self._park(previous)
             return VaultSession(self, None)
         self.problem = ""
         self.recovery_key = opened.recovery_key
-        await self.attach(opened.vault)
+        await self._start_lane(subject, opened.vault)
+        await self._park(previous)
         return VaultSession(self, opened.vault)
 
-    async def attach(self, vault: Vault) -> None:
-        """Start the worker on an already open vault (the service closes it in :meth:`close`)."""
-        await self.close()
-        self._vault = vault
-        self._task = asyncio.create_task(self._run(vault), name="sync-worker")
+    async def attach(self, vault: Vault, *, subject: str | None = None) -> None:
+        """Start sending an already open vault and make it the active one (closed by the
+        service in :meth:`close_vault` / :meth:`close`)."""
+        previous = self._active
+        await self._start_lane(subject or vault.vault_id.user, vault)
+        await self._park(previous)
+
+    async def activate(self, subject: str | None) -> None:
+        """Make ``subject``'s open vault the one the UI sees (e.g. a parked clinician is back);
+        None or a clinician without an open vault leaves no vault active."""
+        if subject == self._active:
+            return
+        previous = self._active
+        self._active = subject if subject in self._lanes else None
+        if self._active is not None:
+            # Back to the shared client (the active clinician's token) and to publishing.
+            lane = self._lanes[self._active]
+            await self._stop_task(lane)
+            lane.task = asyncio.create_task(self._run(lane, None), name="sync-worker")
+        await self._park(previous)
+        self._publish(SyncStoreDidChange(open=self._active is not None, problem=self.problem))
+        if self._active is not None:
+            await self.publish_counts()
+
+    async def _start_lane(self, subject: str, vault: Vault) -> None:
+        lane = _Lane(subject, vault)
+        self._lanes[subject] = lane
+        self._active = subject
+        lane.task = asyncio.create_task(self._run(lane, None), name="sync-worker")
         self._publish(
             SyncStoreDidChange(open=True, recovery_key_issued=self.recovery_key is not None)
         )
 
-    async def _run(self, vault: Vault) -> None:
+    async def _park(self, subject: str | None) -> None:
+        """The active clinician changed: ``subject``'s lane goes on with their own client."""
+        lane = self._lanes.get(subject) if subject is not None else None
+        if lane is None or subject is None or subject == self._active:
+            return
+        await self._stop_task(lane)
+        client = (
+            await self._parked_client_source(subject)
+            if self._parked_client_source is not None
+            else None
+        )
+        if client is None:
+            _log.info("parked clinician's items wait for their return")
+            return
+        lane.own_client = client
+        lane.task = asyncio.create_task(self._run(lane, client), name="sync-worker-parked")
+
+    async def _run(self, lane: _Lane, client: FhirClient | None) -> None:
         try:
-            client = await self._client_source()
-            self._worker = SyncWorker(
-                outbox=vault.outbox, client=client, publish=self._publish, policy=self._policy
+            if client is None:
+                client = await self._client_source()
+            lane.worker = SyncWorker(
+                outbox=lane.vault.outbox,
+                client=client,
+                publish=self._publish if lane.subject == self._active else None,
+                policy=self._policy,
             )
-            await self._worker.run()
+            await lane.worker.run()
         except TimeoutError:
             _log.warning("sync: backend not available; the outbox keeps everything")
         except StoreError as exc:
             _log.error("sync worker stopped: %s", safe(type(exc).__name__))
-            self._publish(SyncStoreDidChange(open=False, problem=str(exc)))
+            if lane.subject == self._active:
+                self._publish(SyncStoreDidChange(open=False, problem=str(exc)))
+
+    @staticmethod
+    async def _stop_task(lane: _Lane) -> None:
+        task, lane.task = lane.task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if lane.worker is not None:
+            lane.worker.close()
+            lane.worker = None
+        client, lane.own_client = lane.own_client, None
+        if client is not None:
+            await client.aclose()
 
     async def close_vault(self, vault: Vault) -> None:
-        """Close ``vault``; if it is the active one, stop its worker too."""
-        if vault is self._vault:
-            await self.close()
-        else:
-            await vault.close()
+        """Stop the sync of ``vault`` and close it (idempotent)."""
+        for subject, lane in list(self._lanes.items()):
+            if lane.vault is vault:
+                await self._close_lane(subject)
+                return
+        await vault.close()
+
+    async def _close_lane(self, subject: str) -> None:
+        lane = self._lanes.pop(subject)
+        await self._stop_task(lane)
+        await lane.vault.close()
+        if subject == self._active:
+            self._active = None
+            self._publish(SyncStoreDidChange(open=False))
 
     def take_recovery_key(self) -> str | None:
         """The recovery key issued when the vault was created, once; then None."""
@@ -603,12 +706,13 @@ class SyncService:
         return key
 
     def _require(self) -> Vault:
-        if self._vault is None:
+        vault = self.vault
+        if vault is None:
             raise StoreClosed("no offline store is open: sign in first")
-        return self._vault
+        return vault
 
     async def units(self, *, state: str | None = None, limit: int = 500) -> list[UnitSummary]:
-        """Outbox items (``pending``, ``dead`` or all), oldest first."""
+        """The active clinician's outbox items (``pending``, ``dead`` or all), oldest first."""
         return await self._require().outbox.units(state=state, limit=limit)
 
     async def retry(self, unit_ids: Sequence[str]) -> None:
@@ -628,10 +732,13 @@ class SyncService:
         vault = self._require()
         await vault.outbox.retry_all_now()
         client = await self._client_source()
-        worker = self._worker or SyncWorker(
+        worker = SyncWorker(
             outbox=vault.outbox, client=client, publish=self._publish, policy=self._policy
         )
-        report = await worker.drain()
+        try:
+            report = await worker.drain()
+        finally:
+            worker.close()
         try:
             await pull_updates_into_cache(client, vault.cache)
         except BackendError:
@@ -639,7 +746,7 @@ class SyncService:
         return report
 
     async def publish_counts(self) -> None:
-        """Publish the current queue depth (e.g. when the sync page opens)."""
+        """Publish the active queue's depth (e.g. when the sync page opens)."""
         vault = self._require()
         counts = await vault.outbox.counts()
         self._publish(
@@ -649,16 +756,6 @@ class SyncService:
         )
 
     async def close(self) -> None:
-        """Stop the worker and close the vault (idempotent)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
-        vault, self._vault = self._vault, None
-        if vault is not None:
-            await vault.close()
-            self._publish(SyncStoreDidChange(open=False))
+        """Stop every worker and close every vault (idempotent)."""
+        for subject in list(self._lanes):
+            await self._close_lane(subject)

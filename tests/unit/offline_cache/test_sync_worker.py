@@ -65,6 +65,9 @@ class FakeClient:
             )
         )
 
+    async def aclose(self) -> None:
+        self.closed = True
+
     async def put_binary(self, *args: Any, **kwargs: Any) -> None:
         raise AssertionError("no attachments in these tests")
 
