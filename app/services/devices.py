@@ -92,6 +92,7 @@ class FailureKind(enum.StrEnum):
     MALFORMED = "malformed"
     UNSUPPORTED = "unsupported"
     STORE_UNAVAILABLE = "store_unavailable"
+    CANCELLED = "cancelled"
 
 
 class DeviceFailure(Exception):
@@ -277,6 +278,7 @@ class DeviceService:
         self._sessions: dict[str, DeviceSession] = {}
         self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
         self._contexts: dict[str, Mapping[int, GlucoseMeasurementContext]] = {}
+        self._cancels: dict[str, asyncio.Event] = {}
         self._last_sequence: dict[str, int] = {}
         self._cursors_loaded = False
 
@@ -424,6 +426,8 @@ class DeviceService:
     async def measure(self, address: str, *, timeout_s: float = 60.0) -> PendingMeasurement:
         """Wait for the next measurement from the device (glucose meters: download the
         records not yet saved). Raises :class:`DeviceFailure`."""
+        cancel = asyncio.Event()
+        self._cancels[address] = cancel
         try:
             session = await self._session(address, pair=None)
             stored = (
@@ -434,15 +438,13 @@ class DeviceService:
                 await session.subscribe_measurements()
             if self.on_measure_started is not None:
                 self.on_measure_started(address)
-            contexts: Mapping[int, GlucoseMeasurementContext] = {}
-            if stored:
-                readings, contexts = await self._download(session)
-            else:
-                readings = await self._collect(session, timeout_s)
+            readings, contexts = await self._acquire(session, stored, timeout_s, cancel)
         except (DeviceError, TimeoutError) as exc:
             if isinstance(exc, ConnectionLost):
                 self._sessions.pop(address, None)
             raise _failure(exc) from exc
+        finally:
+            self._cancels.pop(address, None)
         latest = readings[-1]
         pending = PendingMeasurement(
             measurement_id=str(uuid.uuid4()),
@@ -458,6 +460,46 @@ class DeviceService:
         if contexts:
             self._contexts[pending.measurement_id] = contexts
         return pending
+
+    async def _acquire(
+        self, session: DeviceSession, stored: bool, timeout_s: float, cancel: asyncio.Event
+    ) -> tuple[tuple[DeviceReading, ...], Mapping[int, GlucoseMeasurementContext]]:
+        """Wait for the readings, unless :meth:`cancel_measurement` comes first; then the
+        session is closed (a half-read transfer leaves nothing behind for the next one)."""
+
+        async def work() -> tuple[
+            tuple[DeviceReading, ...], Mapping[int, GlucoseMeasurementContext]
+        ]:
+            if stored:
+                return await self._download(session)
+            return await self._collect(session, timeout_s), {}
+
+        task = asyncio.ensure_future(work())
+        stop = asyncio.ensure_future(cancel.wait())
+        try:
+            done, _ = await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+        if task in done:
+            return task.result()
+        task.cancel()
+        await asyncio.wait({task})
+        if not task.cancelled():
+            task.exception()  # retrieved: a failure racing the cancel is moot
+        address = session.advertisement.address
+        self._sessions.pop(address, None)
+        await session.close()
+        self._publish(DeviceLinkDidChange(address, False))
+        raise DeviceFailure(FailureKind.CANCELLED, "cancelled by the user")
+
+    def cancel_measurement(self, address: str) -> bool:
+        """Stop waiting for a measurement from ``address`` (core loop); True if one was
+        waiting. The pending :meth:`measure` raises ``DeviceFailure(CANCELLED)``."""
+        cancel = self._cancels.get(address)
+        if cancel is None:
+            return False
+        cancel.set()
+        return True
 
     async def _next_result(self, session: DeviceSession, timeout_s: float) -> DeviceReading:
         assert session.descriptor is not None

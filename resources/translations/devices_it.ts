@@ -4,7 +4,7 @@
 <context>
     <name>Areas</name>
     <message>
-        <location filename="../../ui/pages/devices.py" line="316" />
+        <location filename="../../ui/pages/devices.py" line="322" />
         <source>Devices</source>
         <translation>Dispositivi</translation>
     </message>
@@ -175,150 +175,165 @@
     </message>
     <message>
         <location filename="../../ui/pages/devices.py" line="135" />
+        <source>Measurement cancelled.</source>
+        <translation>Misura annullata.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="136" />
+        <source>Press Take measurement again when the patient and the device are ready.</source>
+        <translation>Premi di nuovo Acquisisci misura quando paziente e dispositivo sono pronti.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="141" />
         <source>The local store is not open.</source>
         <translation>L'archivio locale non è aperto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="136" />
+        <location filename="../../ui/pages/devices.py" line="142" />
         <source>Log in again to open your encrypted store; the measurement stays on screen until it is saved.</source>
         <translation>Accedi di nuovo per aprire il tuo archivio cifrato; la misura resta sullo schermo finché non è salvata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="265" />
+        <location filename="../../ui/pages/devices.py" line="271" />
         <source>Pairing guide</source>
         <translation>Guida all'associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="267" />
+        <location filename="../../ui/pages/devices.py" line="273" />
         <source>&amp;PIN shown on the device:</source>
         <translation>&amp;PIN mostrato sul dispositivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="270" />
+        <location filename="../../ui/pages/devices.py" line="276" />
         <source>PIN shown on the device</source>
         <translation>PIN mostrato sul dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="272" />
-        <location filename="../../ui/pages/devices.py" line="273" />
+        <location filename="../../ui/pages/devices.py" line="278" />
+        <location filename="../../ui/pages/devices.py" line="279" />
         <source>Confirm PIN</source>
         <translation>Conferma PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="274" />
-        <location filename="../../ui/pages/devices.py" line="276" />
+        <location filename="../../ui/pages/devices.py" line="280" />
+        <location filename="../../ui/pages/devices.py" line="282" />
         <source>Cancel pairing</source>
         <translation>Annulla associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="278" />
-        <location filename="../../ui/pages/devices.py" line="280" />
+        <location filename="../../ui/pages/devices.py" line="284" />
+        <location filename="../../ui/pages/devices.py" line="286" />
         <source>Numbers match</source>
         <translation>I numeri coincidono</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="282" />
-        <location filename="../../ui/pages/devices.py" line="284" />
+        <location filename="../../ui/pages/devices.py" line="288" />
+        <location filename="../../ui/pages/devices.py" line="290" />
         <source>Numbers differ</source>
         <translation>I numeri sono diversi</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="421" />
+        <location filename="../../ui/pages/devices.py" line="436" />
         <source>&amp;Patient:</source>
         <translation>&amp;Paziente:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="422" />
+        <location filename="../../ui/pages/devices.py" line="437" />
         <source>Patient</source>
         <translation>Paziente</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="424" />
+        <location filename="../../ui/pages/devices.py" line="439" />
         <source>Devices in range</source>
         <translation>Dispositivi nelle vicinanze</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="427" />
+        <location filename="../../ui/pages/devices.py" line="442" />
         <source>&amp;Scan</source>
         <translation>&amp;Cerca</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="428" />
+        <location filename="../../ui/pages/devices.py" line="443" />
         <source>P&amp;air</source>
         <translation>&amp;Associa</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="429" />
+        <location filename="../../ui/pages/devices.py" line="444" />
         <source>&amp;Remove pairing</source>
         <translation>&amp;Rimuovi associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="430" />
+        <location filename="../../ui/pages/devices.py" line="445" />
         <source>&amp;Take measurement</source>
         <translation>Acquisisci &amp;misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="431" />
+        <location filename="../../ui/pages/devices.py" line="446" />
+        <source>Ca&amp;ncel measurement</source>
+        <translation>A&amp;nnulla misura</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="447" />
         <source>&amp;Confirm and save</source>
         <translation>C&amp;onferma e salva</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="432" />
+        <location filename="../../ui/pages/devices.py" line="448" />
         <source>&amp;Discard</source>
         <translation>&amp;Scarta</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="437" />
+        <location filename="../../ui/pages/devices.py" line="453" />
         <source>Device operation in progress</source>
         <translation>Operazione sul dispositivo in corso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="439" />
+        <location filename="../../ui/pages/devices.py" line="455" />
         <source>Measurement</source>
         <translation>Misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="442" />
+        <location filename="../../ui/pages/devices.py" line="458" />
         <source>Parameter</source>
         <translation>Parametro</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="443" />
+        <location filename="../../ui/pages/devices.py" line="459" />
         <source>Value</source>
         <translation>Valore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="444" />
+        <location filename="../../ui/pages/devices.py" line="460" />
         <source>Unit</source>
         <translation>Unità</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="447" />
+        <location filename="../../ui/pages/devices.py" line="463" />
         <source>Measured values</source>
         <translation>Valori misurati</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="449" />
+        <location filename="../../ui/pages/devices.py" line="465" />
         <source>Measurement details</source>
         <translation>Dettagli della misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="455" />
+        <location filename="../../ui/pages/devices.py" line="471" />
         <source>1. Switch the device on and put it in pairing mode. 2. Press Scan. 3. Select it and press Pair.</source>
         <translation>1. Accendi il dispositivo e mettilo in modalità di associazione. 2. Premi Cerca. 3. Selezionalo e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="460" />
+        <location filename="../../ui/pages/devices.py" line="476" />
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="538" />
+        <location filename="../../ui/pages/devices.py" line="555" />
         <source>Scanning for devices…</source>
         <translation>Ricerca dei dispositivi…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="547" />
+        <location filename="../../ui/pages/devices.py" line="564" />
         <source>%n device(s) found.</source>
         <translation>
             <numerusform>%n dispositivo trovato.</numerusform>
@@ -326,82 +341,82 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="559" />
+        <location filename="../../ui/pages/devices.py" line="576" />
         <source>connected</source>
         <translation>connesso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="562" />
+        <location filename="../../ui/pages/devices.py" line="579" />
         <source>PIN needed</source>
         <translation>serve il PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="583" />
+        <location filename="../../ui/pages/devices.py" line="600" />
         <source>%1 disconnected.</source>
         <translation>%1 disconnesso.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="606" />
+        <location filename="../../ui/pages/devices.py" line="623" />
         <source>Pairing with %1… If the device shows a PIN, type it below.</source>
         <translation>Associazione con %1… Se il dispositivo mostra un PIN, digitalo qui sotto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="610" />
+        <location filename="../../ui/pages/devices.py" line="627" />
         <source>Pairing…</source>
         <translation>Associazione in corso…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="618" />
+        <location filename="../../ui/pages/devices.py" line="635" />
         <source>Paired. Select the patient and press Take measurement.</source>
         <translation>Associato. Seleziona il paziente e premi Acquisisci misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="623" />
+        <location filename="../../ui/pages/devices.py" line="640" />
         <source>Paired with %1.</source>
         <translation>Associato con %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="629" />
+        <location filename="../../ui/pages/devices.py" line="646" />
         <source>Type the 6-digit PIN shown on %1 (or printed on its label).</source>
         <translation>Digita il PIN di 6 cifre mostrato su %1 (o stampato sulla sua etichetta).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="638" />
+        <location filename="../../ui/pages/devices.py" line="655" />
         <source>Does %1 show the number %2?</source>
         <translation>%1 mostra il numero %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="647" />
+        <location filename="../../ui/pages/devices.py" line="664" />
         <source>The PIN has 6 digits.</source>
         <translation>Il PIN ha 6 cifre.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="673" />
+        <location filename="../../ui/pages/devices.py" line="690" />
         <source>Pairing removed. Put the device in pairing mode and press Pair.</source>
         <translation>Associazione rimossa. Metti il dispositivo in modalità di associazione e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="678" />
+        <location filename="../../ui/pages/devices.py" line="695" />
         <source>Pairing with %1 removed.</source>
         <translation>Associazione con %1 rimossa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="693" />
+        <location filename="../../ui/pages/devices.py" line="710" />
         <source>Waiting for the measurement from %1…</source>
         <translation>In attesa della misura da %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="703" />
+        <location filename="../../ui/pages/devices.py" line="744" />
         <source>Check the values, then confirm to save them.</source>
         <translation>Controlla i valori, poi conferma per salvarli.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="723" />
+        <location filename="../../ui/pages/devices.py" line="764" />
         <source>Measured at %1 by %2.</source>
         <translation>Misurato alle %1 da %2.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="729" />
+        <location filename="../../ui/pages/devices.py" line="770" />
         <source>%n stored reading(s) will be saved.</source>
         <translation>
             <numerusform>Verrà salvata %n misura memorizzata.</numerusform>
@@ -409,22 +424,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="734" />
+        <location filename="../../ui/pages/devices.py" line="775" />
         <source>Paired link.</source>
         <translation>Collegamento associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="736" />
+        <location filename="../../ui/pages/devices.py" line="777" />
         <source>Unpaired link.</source>
         <translation>Collegamento non associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="740" />
+        <location filename="../../ui/pages/devices.py" line="781" />
         <source>Device clock offset: %1 s.</source>
         <translation>Scarto dell'orologio del dispositivo: %1 s.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="765" />
+        <location filename="../../ui/pages/devices.py" line="806" />
         <source>Saved: %n value(s) will be sent to the regional record.</source>
         <translation>
             <numerusform>Salvato: %n valore sarà inviato al fascicolo regionale.</numerusform>
@@ -432,7 +447,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="784" />
+        <location filename="../../ui/pages/devices.py" line="825" />
         <source>Measurement discarded.</source>
         <translation>Misura scartata.</translation>
     </message>

@@ -266,3 +266,19 @@ def test_bond_lost_is_explained_and_re_pairing_works(lab_ctx, qtbot) -> None:
     pair_with_pin()
     assert page.last_failure is None, page.status.text()
     assert "Paired with" in page.status.text()
+
+
+def test_waiting_for_a_measurement_can_be_cancelled(lab_ctx, qtbot) -> None:
+    ctx, service, lab = lab_ctx
+    page = _page(ctx, service, qtbot)
+    qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.devices) == 2 and not page.busy, timeout=10_000)
+    page.select_device("LAB-BPM")
+    assert not page.cancel_button.isEnabled()
+    qtbot.mouseClick(page.measure_button, Qt.MouseButton.LeftButton)
+    assert page.cancel_button.isEnabled() and page.progress.isVisible()
+    _on_core(ctx, lab.bpm.wait_subscribed(0x2A35))
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_failure is not None and not page.busy, timeout=10_000)
+    assert page.last_failure is FailureKind.CANCELLED
+    assert not page.cancel_button.isEnabled() and page.measure_button.isEnabled()

@@ -131,6 +131,12 @@ EXPLANATIONS: dict[FailureKind, tuple[Any, Any]] = {
         QT_TRANSLATE_NOOP("DevicesPage", "This device is not supported."),
         QT_TRANSLATE_NOOP("DevicesPage", "Enter the values manually, or use a supported device."),
     ),
+    FailureKind.CANCELLED: (
+        QT_TRANSLATE_NOOP("DevicesPage", "Measurement cancelled."),
+        QT_TRANSLATE_NOOP(
+            "DevicesPage", "Press Take measurement again when the patient and the device are ready."
+        ),
+    ),
     FailureKind.STORE_UNAVAILABLE: (
         QT_TRANSLATE_NOOP("DevicesPage", "The local store is not open."),
         QT_TRANSLATE_NOOP(
@@ -328,7 +334,7 @@ class DevicesPage(Page):
         self.last_saved: SavedMeasurement | None = None
         self.last_failure: FailureKind | None = None
         self._busy = 0
-        self._stream_address: str | None = None
+        self._measuring: str | None = None  # address of the device being waited for
 
         body = QHBoxLayout()
         left = QVBoxLayout()
@@ -351,7 +357,15 @@ class DevicesPage(Page):
         self.forget_button.setObjectName("forgetDevice")
         self.measure_button = QPushButton(self)
         self.measure_button.setObjectName("takeMeasurement")
-        for b in (self.scan_button, self.pair_button, self.forget_button, self.measure_button):
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.setObjectName("cancelMeasurement")
+        for b in (
+            self.scan_button,
+            self.pair_button,
+            self.forget_button,
+            self.measure_button,
+            self.cancel_button,
+        ):
             buttons.addWidget(b)
         left.addLayout(buttons)
         self.progress = QProgressBar(self)
@@ -398,6 +412,7 @@ class DevicesPage(Page):
         self.pair_button.clicked.connect(self.pair)
         self.forget_button.clicked.connect(self.forget)
         self.measure_button.clicked.connect(self.measure)
+        self.cancel_button.clicked.connect(self.cancel_measurement)
         self.confirm_button.clicked.connect(self.confirm)
         self.discard_button.clicked.connect(self.discard)
         self.device_list.currentRowChanged.connect(lambda _row: self._update_controls())
@@ -428,6 +443,7 @@ class DevicesPage(Page):
             (self.pair_button, QCoreApplication.translate("DevicesPage", "P&air")),
             (self.forget_button, QCoreApplication.translate("DevicesPage", "&Remove pairing")),
             (self.measure_button, QCoreApplication.translate("DevicesPage", "&Take measurement")),
+            (self.cancel_button, QCoreApplication.translate("DevicesPage", "Ca&ncel measurement")),
             (self.confirm_button, QCoreApplication.translate("DevicesPage", "&Confirm and save")),
             (self.discard_button, QCoreApplication.translate("DevicesPage", "&Discard")),
         ):
@@ -504,6 +520,7 @@ class DevicesPage(Page):
             not busy and self.pending is not None and self.patient.currentIndex() >= 0
         )
         self.discard_button.setEnabled(not busy and self.pending is not None)
+        self.cancel_button.setEnabled(self._measuring is not None)
 
     def _selected(self) -> FoundDevice | None:
         row = self.device_list.currentRow()
@@ -694,7 +711,31 @@ class DevicesPage(Page):
                 "DevicesPage", "Waiting for the measurement from %1…"
             ).replace("%1", device.name)
         )
-        self._run(self.service.measure(device.address), self._on_measured, name="devices.measure")
+        self._measuring = device.address
+
+        def measured(pending: PendingMeasurement) -> None:
+            self._measuring = None
+            self._on_measured(pending)
+
+        def failed(error: BaseException) -> None:
+            self._measuring = None
+            self._on_failure(error)
+
+        self._run(
+            self.service.measure(device.address), measured, name="devices.measure", on_error=failed
+        )
+
+    def cancel_measurement(self) -> None:
+        """Stop waiting for the device (the patient is not ready, wrong device...)."""
+        address = self._measuring
+        if address is None:
+            return
+        service = self.service
+
+        async def cancel() -> bool:
+            return service.cancel_measurement(address)
+
+        self.ctx.bridge.submit(cancel(), name="devices.cancel")
 
     def _on_measured(self, pending: PendingMeasurement) -> None:
         self.pending = pending

@@ -417,3 +417,28 @@ async def test_since_last_sequence_survives_a_restart(
     assert pending.record_count == 1 and pending.values[0].value == "110"
     assert meter.requests[-1].values == (3,)
     await again.shutdown()
+
+
+async def test_cancelled_measurement_is_typed_and_the_next_one_works(
+    radio: VirtualRadio, service: DeviceService
+) -> None:
+    bpm = await BloodPressureMonitor(radio).start()
+    await service.scan()
+    waiting = asyncio.create_task(service.measure(bpm.address, timeout_s=30))
+    await bpm.wait_subscribed(0x2A35)
+    assert service.cancel_measurement(bpm.address)
+    with pytest.raises(DeviceFailure) as cancelled:
+        await waiting
+    assert cancelled.value.kind is FailureKind.CANCELLED
+    await bpm.wait_disconnected()
+    assert not service.cancel_measurement(bpm.address)  # nothing waiting any more
+    pending = await _measure(
+        service,
+        bpm,
+        lambda: bpm.measure(
+            systolic=Decimal(122), diastolic=Decimal(78), mean_arterial=Decimal(93)
+        ),
+        pair=False,
+    )
+    assert pending.values[0].value == "122"
+    await service.shutdown()
