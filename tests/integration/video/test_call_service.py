@@ -167,3 +167,10 @@ async def test_unreachable_backend_is_a_clear_error() -> None:
     assert checks["TURN relay"].status is Status.SKIPPED
     with pytest.raises(CallError, match="no call in progress"):
         await service.send_chat("hello")
+    with pytest.raises(CallError, match="device not available"):
+        await service.start(CallRequest(patient_id="pat-001"), camera="/dev/video-none")
+    assert service.cameras()[0] == "synthetic"
+    checks = {
+        c.name: c for c in await service.precheck(camera="/dev/video-none", microphone="synthetic")
+    }
+    assert checks["camera"].status is Status.ERROR and "/dev/video-none" in checks["camera"].detail

@@ -74,8 +74,8 @@ async def test_500_kbit_keeps_12_fps_at_reduced_resolution_with_audio(tmp_path: 
     with netlab.netlab(1) as lab:
         lab.cap(500)
         async with call_in_lab(tmp_path, lab) as (call, page):
-            await asyncio.sleep(20)  # let the controller find the link
-            stats = await sample(page, 10)
+            await asyncio.sleep(15)  # let the controller find the link
+            stats = await sample(page, 8)
             fps = statistics.median(s["fps"] or 0 for s in stats)
             first, last = stats[0], stats[-1]
             samples = last["audioSamples"] - first["audioSamples"]
@@ -87,7 +87,7 @@ async def test_500_kbit_keeps_12_fps_at_reduced_resolution_with_audio(tmp_path: 
             )
             assert fps >= 12, stats
             assert 0 < width < 640, stats
-            assert samples >= 9 * 48_000 * 0.9  # ~48 kHz of decoded audio over 9 s
+            assert samples >= 7 * 48_000 * 0.9  # ~48 kHz of decoded audio over 7 s
             assert concealed / samples < 0.10
             assert call.state is CallState.CONNECTED
 
@@ -97,11 +97,11 @@ async def test_5_percent_loss_keeps_the_call_up(tmp_path: Path) -> None:
         async with call_in_lab(tmp_path, lab) as (call, page):
             lab.loss(0.05)
             before = (await sample(page, 1))[0]
-            stats = await sample(page, 12)
+            stats = await sample(page, 8)
             assert call.state is CallState.CONNECTED
             assert await page.evaluate("window.telemed.state") == "connected"
-            assert stats[-1]["framesDecoded"] - before["framesDecoded"] > 12 * 10
-            assert stats[-1]["audioSamples"] - before["audioSamples"] > 12 * 48_000 * 0.8
+            assert stats[-1]["framesDecoded"] - before["framesDecoded"] > 8 * 10
+            assert stats[-1]["audioSamples"] - before["audioSamples"] > 8 * 48_000 * 0.8
             assert call.restarts == 0
 
 

@@ -133,3 +133,13 @@ async def test_synthetic_video_moves_and_carries_the_clock() -> None:
     b = (await track.recv()).to_ndarray(format="rgb24")
     assert a.shape == (480, 640, 3) and not np.array_equal(a, b)
     assert read_timestamp(a) is not None
+
+
+def test_missing_devices_are_typed_errors() -> None:
+    from video.media import MediaDeviceUnavailable, list_cameras, open_camera, open_microphone
+
+    assert all(isinstance(name, str) for name in list_cameras())
+    with pytest.raises(MediaDeviceUnavailable, match="/dev/video-none"):
+        open_camera("/dev/video-none")
+    with pytest.raises(MediaDeviceUnavailable):
+        open_microphone("no-such-microphone-here")
