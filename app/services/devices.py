@@ -20,6 +20,7 @@ import enum
 import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ __all__ = [
     "DeviceFailure",
     "DeviceLinkDidChange",
     "DeviceService",
+    "DeviceTransferDidProgress",
     "DisplayValue",
     "FailureKind",
     "FoundDevice",
@@ -184,6 +186,15 @@ class MeasurementDidSave(Event):
 
     measurement_id: str
     observation_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceTransferDidProgress(Event):
+    """Stored records received so far from a meter (``total`` None when unknown)."""
+
+    address: str
+    received: int
+    total: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,9 +572,28 @@ class DeviceService:
     ) -> tuple[tuple[DeviceReading, ...], Mapping[int, GlucoseMeasurementContext]]:
         await self._load_cursors()
         key = session.identity.key
-        download = await GlucoseDriver(session).download(
-            after_sequence=self._last_sequence.get(key)
-        )
+        after = self._last_sequence.get(key)
+        address = session.advertisement.address
+        driver = GlucoseDriver(session)
+        # How many records are coming, for a determinate progress bar (GLS "Report Number of
+        # Stored Records"); a meter that refuses the count still downloads.
+        try:
+            total: int | None = await driver.count_records(after_sequence=after)
+        except (MalformedPayload, TimeoutError, ConnectionLost):
+            total = None  # the download below resumes after a drop on its own
+        last_report = 0.0
+
+        def progress(received: int) -> None:
+            nonlocal last_report
+            now = time.monotonic()
+            # Throttled: one event per 0.2 s at most, plus the last record (DESIGN §3).
+            if now - last_report >= 0.2 or received == total:
+                last_report = now
+                self._publish(DeviceTransferDidProgress(address, received, total))
+
+        self._publish(DeviceTransferDidProgress(address, 0, total))
+        driver.progress = progress
+        download = await driver.download(after_sequence=after)
         if not download.readings:
             if download.complete:
                 raise DeviceFailure(FailureKind.NO_READING, "no new records on the meter")

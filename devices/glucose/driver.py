@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from devices.errors import ConnectionLost, DeviceError, MalformedPayload
@@ -68,9 +68,18 @@ class GlucoseDownload:
 class GlucoseDriver:
     """Drives one glucose meter through an open :class:`DeviceSession`."""
 
-    def __init__(self, session: DeviceSession, *, record_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        session: DeviceSession,
+        *,
+        record_timeout_s: float = 10.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.session = session
         self.record_timeout_s = record_timeout_s
+        #: Called with the number of distinct records received so far, after each record
+        #: (on the loop; keep it cheap: the UI is told through throttled events).
+        self.progress = progress
 
     async def start(self) -> None:
         """Enable measurement/context notifications and RACP indications."""
@@ -123,6 +132,8 @@ class GlucoseDriver:
             value = event.value
             if isinstance(value, GlucoseMeasurement):
                 seen.setdefault(value.sequence_number, event)
+                if self.progress is not None:
+                    self.progress(len(seen))
             elif isinstance(value, GlucoseMeasurementContext):
                 contexts.setdefault(value.sequence_number, value)
             elif isinstance(value, RacpResponse):

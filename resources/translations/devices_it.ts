@@ -4,7 +4,7 @@
 <context>
     <name>Areas</name>
     <message>
-        <location filename="../../ui/pages/devices.py" line="322" />
+        <location filename="../../ui/pages/devices.py" line="323" />
         <source>Devices</source>
         <translation>Dispositivi</translation>
     </message>
@@ -12,328 +12,328 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/pages/devices.py" line="55" />
+        <location filename="../../ui/pages/devices.py" line="56" />
         <source>Systolic</source>
         <extracomment>Labels of measured values (DisplayValue.label), translated at display time.</extracomment>
         <translation>Sistolica</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="56" />
+        <location filename="../../ui/pages/devices.py" line="57" />
         <source>Diastolic</source>
         <translation>Diastolica</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="57" />
+        <location filename="../../ui/pages/devices.py" line="58" />
         <source>Mean arterial pressure</source>
         <translation>Pressione arteriosa media</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="58" />
+        <location filename="../../ui/pages/devices.py" line="59" />
         <source>Pulse rate</source>
         <translation>Frequenza del polso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="59" />
+        <location filename="../../ui/pages/devices.py" line="60" />
         <source>SpO2</source>
         <translation>SpO2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="60" />
+        <location filename="../../ui/pages/devices.py" line="61" />
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="61" />
+        <location filename="../../ui/pages/devices.py" line="62" />
         <source>Weight</source>
         <translation>Peso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="62" />
+        <location filename="../../ui/pages/devices.py" line="63" />
         <source>Body fat</source>
         <translation>Massa grassa</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="63" />
+        <location filename="../../ui/pages/devices.py" line="64" />
         <source>Glucose</source>
         <translation>Glicemia</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="64" />
+        <location filename="../../ui/pages/devices.py" line="65" />
         <source>Heart rate</source>
         <translation>Frequenza cardiaca</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="65" />
+        <location filename="../../ui/pages/devices.py" line="66" />
         <source>Meal</source>
         <translation>Pasto</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="66" />
+        <location filename="../../ui/pages/devices.py" line="67" />
         <source>before a meal</source>
         <translation>prima del pasto</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="67" />
+        <location filename="../../ui/pages/devices.py" line="68" />
         <source>after a meal</source>
         <translation>dopo il pasto</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="68" />
+        <location filename="../../ui/pages/devices.py" line="69" />
         <source>fasting</source>
         <translation>a digiuno</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="69" />
+        <location filename="../../ui/pages/devices.py" line="70" />
         <source>casual</source>
         <translation>spuntino</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="70" />
+        <location filename="../../ui/pages/devices.py" line="71" />
         <source>bedtime</source>
         <translation>prima di dormire</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="76" />
+        <location filename="../../ui/pages/devices.py" line="77" />
         <source>Bluetooth is off or missing.</source>
         <extracomment>What the user reads for each failure: what happened, then what to do.</extracomment>
         <translation>Il Bluetooth è spento o assente.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="77" />
+        <location filename="../../ui/pages/devices.py" line="78" />
         <source>Turn Bluetooth on in the system settings (or plug in the Bluetooth adapter), then scan again.</source>
         <translation>Attiva il Bluetooth nelle impostazioni di sistema (o collega l'adattatore Bluetooth), poi ripeti la ricerca.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="83" />
+        <location filename="../../ui/pages/devices.py" line="84" />
         <source>The device is not advertising.</source>
         <translation>Il dispositivo non è visibile.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="84" />
+        <location filename="../../ui/pages/devices.py" line="85" />
         <source>Switch the device on and put it in pairing mode (see its manual: usually hold the Bluetooth or Start button until the symbol blinks), keep it within two metres, then scan again.</source>
         <translation>Accendi il dispositivo e mettilo in modalità di associazione (vedi il manuale: di solito si tiene premuto il tasto Bluetooth o Start finché il simbolo lampeggia), tienilo entro due metri, poi ripeti la ricerca.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="91" />
+        <location filename="../../ui/pages/devices.py" line="92" />
         <source>Pairing was refused.</source>
         <translation>L'associazione è stata rifiutata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="92" />
+        <location filename="../../ui/pages/devices.py" line="93" />
         <source>Check the PIN shown on the device display (or printed on its label) and try again; if the device left pairing mode, put it back in pairing mode first.</source>
         <translation>Controlla il PIN mostrato sul display del dispositivo (o stampato sulla sua etichetta) e riprova; se il dispositivo è uscito dalla modalità di associazione, rimettilo prima in quella modalità.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="99" />
+        <location filename="../../ui/pages/devices.py" line="100" />
         <source>The device no longer recognises this workstation.</source>
         <translation>Il dispositivo non riconosce più questa postazione.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="100" />
+        <location filename="../../ui/pages/devices.py" line="101" />
         <source>It was reset or paired with another phone or computer. Press 'Remove pairing', put the device in pairing mode, then press 'Pair' again.</source>
         <translation>È stato azzerato o associato a un altro telefono o computer. Premi 'Rimuovi associazione', metti il dispositivo in modalità di associazione, poi premi di nuovo 'Associa'.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="107" />
+        <location filename="../../ui/pages/devices.py" line="108" />
         <source>The connection was lost.</source>
         <translation>La connessione si è interrotta.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="108" />
+        <location filename="../../ui/pages/devices.py" line="109" />
         <source>Bring the device closer, check its batteries and try again. Readings already received are not lost.</source>
         <translation>Avvicina il dispositivo, controlla le batterie e riprova. Le misure già ricevute non vanno perse.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="115" />
+        <location filename="../../ui/pages/devices.py" line="116" />
         <source>No measurement arrived.</source>
         <translation>Non è arrivata nessuna misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="116" />
+        <location filename="../../ui/pages/devices.py" line="117" />
         <source>Start the measurement on the device and wait for the result; for a meter, there may be no new readings since the last transfer.</source>
         <translation>Avvia la misura sul dispositivo e attendi il risultato; per un glucometro, potrebbero non esserci nuove misure dall'ultimo trasferimento.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="123" />
+        <location filename="../../ui/pages/devices.py" line="124" />
         <source>The device sent data that cannot be read.</source>
         <translation>Il dispositivo ha inviato dati illeggibili.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="124" />
+        <location filename="../../ui/pages/devices.py" line="125" />
         <source>Repeat the measurement. If it happens again, the device may be faulty: contact the help desk.</source>
         <translation>Ripeti la misura. Se succede di nuovo, il dispositivo potrebbe essere guasto: contatta l'assistenza.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="131" />
+        <location filename="../../ui/pages/devices.py" line="132" />
         <source>This device is not supported.</source>
         <translation>Questo dispositivo non è supportato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="132" />
+        <location filename="../../ui/pages/devices.py" line="133" />
         <source>Enter the values manually, or use a supported device.</source>
         <translation>Inserisci i valori a mano, oppure usa un dispositivo supportato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="135" />
+        <location filename="../../ui/pages/devices.py" line="136" />
         <source>Measurement cancelled.</source>
         <translation>Misura annullata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="136" />
+        <location filename="../../ui/pages/devices.py" line="137" />
         <source>Press Take measurement again when the patient and the device are ready.</source>
         <translation>Premi di nuovo Acquisisci misura quando paziente e dispositivo sono pronti.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="141" />
+        <location filename="../../ui/pages/devices.py" line="142" />
         <source>The local store is not open.</source>
         <translation>L'archivio locale non è aperto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="142" />
+        <location filename="../../ui/pages/devices.py" line="143" />
         <source>Log in again to open your encrypted store; the measurement stays on screen until it is saved.</source>
         <translation>Accedi di nuovo per aprire il tuo archivio cifrato; la misura resta sullo schermo finché non è salvata.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="271" />
+        <location filename="../../ui/pages/devices.py" line="272" />
         <source>Pairing guide</source>
         <translation>Guida all'associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="273" />
+        <location filename="../../ui/pages/devices.py" line="274" />
         <source>&amp;PIN shown on the device:</source>
         <translation>&amp;PIN mostrato sul dispositivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="276" />
+        <location filename="../../ui/pages/devices.py" line="277" />
         <source>PIN shown on the device</source>
         <translation>PIN mostrato sul dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="278" />
         <location filename="../../ui/pages/devices.py" line="279" />
+        <location filename="../../ui/pages/devices.py" line="280" />
         <source>Confirm PIN</source>
         <translation>Conferma PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="280" />
-        <location filename="../../ui/pages/devices.py" line="282" />
+        <location filename="../../ui/pages/devices.py" line="281" />
+        <location filename="../../ui/pages/devices.py" line="283" />
         <source>Cancel pairing</source>
         <translation>Annulla associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="284" />
-        <location filename="../../ui/pages/devices.py" line="286" />
+        <location filename="../../ui/pages/devices.py" line="285" />
+        <location filename="../../ui/pages/devices.py" line="287" />
         <source>Numbers match</source>
         <translation>I numeri coincidono</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="288" />
-        <location filename="../../ui/pages/devices.py" line="290" />
+        <location filename="../../ui/pages/devices.py" line="289" />
+        <location filename="../../ui/pages/devices.py" line="291" />
         <source>Numbers differ</source>
         <translation>I numeri sono diversi</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="436" />
+        <location filename="../../ui/pages/devices.py" line="438" />
         <source>&amp;Patient:</source>
         <translation>&amp;Paziente:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="437" />
+        <location filename="../../ui/pages/devices.py" line="439" />
         <source>Patient</source>
         <translation>Paziente</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="439" />
+        <location filename="../../ui/pages/devices.py" line="441" />
         <source>Devices in range</source>
         <translation>Dispositivi nelle vicinanze</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="442" />
+        <location filename="../../ui/pages/devices.py" line="444" />
         <source>&amp;Scan</source>
         <translation>&amp;Cerca</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="443" />
+        <location filename="../../ui/pages/devices.py" line="445" />
         <source>P&amp;air</source>
         <translation>&amp;Associa</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="444" />
+        <location filename="../../ui/pages/devices.py" line="446" />
         <source>&amp;Remove pairing</source>
         <translation>&amp;Rimuovi associazione</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="445" />
+        <location filename="../../ui/pages/devices.py" line="447" />
         <source>&amp;Take measurement</source>
         <translation>Acquisisci &amp;misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="446" />
+        <location filename="../../ui/pages/devices.py" line="448" />
         <source>Ca&amp;ncel measurement</source>
         <translation>A&amp;nnulla misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="447" />
+        <location filename="../../ui/pages/devices.py" line="449" />
         <source>&amp;Confirm and save</source>
         <translation>C&amp;onferma e salva</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="448" />
+        <location filename="../../ui/pages/devices.py" line="450" />
         <source>&amp;Discard</source>
         <translation>&amp;Scarta</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="453" />
+        <location filename="../../ui/pages/devices.py" line="455" />
         <source>Device operation in progress</source>
         <translation>Operazione sul dispositivo in corso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="455" />
+        <location filename="../../ui/pages/devices.py" line="457" />
         <source>Measurement</source>
         <translation>Misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="458" />
+        <location filename="../../ui/pages/devices.py" line="460" />
         <source>Parameter</source>
         <translation>Parametro</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="459" />
+        <location filename="../../ui/pages/devices.py" line="461" />
         <source>Value</source>
         <translation>Valore</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="460" />
+        <location filename="../../ui/pages/devices.py" line="462" />
         <source>Unit</source>
         <translation>Unità</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="463" />
+        <location filename="../../ui/pages/devices.py" line="465" />
         <source>Measured values</source>
         <translation>Valori misurati</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="465" />
+        <location filename="../../ui/pages/devices.py" line="467" />
         <source>Measurement details</source>
         <translation>Dettagli della misura</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="471" />
+        <location filename="../../ui/pages/devices.py" line="473" />
         <source>1. Switch the device on and put it in pairing mode. 2. Press Scan. 3. Select it and press Pair.</source>
         <translation>1. Accendi il dispositivo e mettilo in modalità di associazione. 2. Premi Cerca. 3. Selezionalo e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="476" />
+        <location filename="../../ui/pages/devices.py" line="478" />
         <source>Status</source>
         <translation>Stato</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="555" />
+        <location filename="../../ui/pages/devices.py" line="559" />
         <source>Scanning for devices…</source>
         <translation>Ricerca dei dispositivi…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="564" />
+        <location filename="../../ui/pages/devices.py" line="568" />
         <source>%n device(s) found.</source>
         <translation>
             <numerusform>%n dispositivo trovato.</numerusform>
@@ -341,82 +341,87 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="576" />
+        <location filename="../../ui/pages/devices.py" line="580" />
         <source>connected</source>
         <translation>connesso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="579" />
+        <location filename="../../ui/pages/devices.py" line="583" />
         <source>PIN needed</source>
         <translation>serve il PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="600" />
+        <location filename="../../ui/pages/devices.py" line="601" />
+        <source>Receiving stored readings: %1 of %2…</source>
+        <translation>Ricezione delle misure memorizzate: %1 di %2…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/devices.py" line="615" />
         <source>%1 disconnected.</source>
         <translation>%1 disconnesso.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="623" />
+        <location filename="../../ui/pages/devices.py" line="638" />
         <source>Pairing with %1… If the device shows a PIN, type it below.</source>
         <translation>Associazione con %1… Se il dispositivo mostra un PIN, digitalo qui sotto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="627" />
+        <location filename="../../ui/pages/devices.py" line="642" />
         <source>Pairing…</source>
         <translation>Associazione in corso…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="635" />
+        <location filename="../../ui/pages/devices.py" line="650" />
         <source>Paired. Select the patient and press Take measurement.</source>
         <translation>Associato. Seleziona il paziente e premi Acquisisci misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="640" />
+        <location filename="../../ui/pages/devices.py" line="655" />
         <source>Paired with %1.</source>
         <translation>Associato con %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="646" />
+        <location filename="../../ui/pages/devices.py" line="661" />
         <source>Type the 6-digit PIN shown on %1 (or printed on its label).</source>
         <translation>Digita il PIN di 6 cifre mostrato su %1 (o stampato sulla sua etichetta).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="655" />
+        <location filename="../../ui/pages/devices.py" line="670" />
         <source>Does %1 show the number %2?</source>
         <translation>%1 mostra il numero %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="664" />
+        <location filename="../../ui/pages/devices.py" line="679" />
         <source>The PIN has 6 digits.</source>
         <translation>Il PIN ha 6 cifre.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="690" />
+        <location filename="../../ui/pages/devices.py" line="705" />
         <source>Pairing removed. Put the device in pairing mode and press Pair.</source>
         <translation>Associazione rimossa. Metti il dispositivo in modalità di associazione e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="695" />
+        <location filename="../../ui/pages/devices.py" line="710" />
         <source>Pairing with %1 removed.</source>
         <translation>Associazione con %1 rimossa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="710" />
+        <location filename="../../ui/pages/devices.py" line="725" />
         <source>Waiting for the measurement from %1…</source>
         <translation>In attesa della misura da %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="744" />
+        <location filename="../../ui/pages/devices.py" line="759" />
         <source>Check the values, then confirm to save them.</source>
         <translation>Controlla i valori, poi conferma per salvarli.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="764" />
+        <location filename="../../ui/pages/devices.py" line="779" />
         <source>Measured at %1 by %2.</source>
         <translation>Misurato alle %1 da %2.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="770" />
+        <location filename="../../ui/pages/devices.py" line="785" />
         <source>%n stored reading(s) will be saved.</source>
         <translation>
             <numerusform>Verrà salvata %n misura memorizzata.</numerusform>
@@ -424,22 +429,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="775" />
+        <location filename="../../ui/pages/devices.py" line="790" />
         <source>Paired link.</source>
         <translation>Collegamento associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="777" />
+        <location filename="../../ui/pages/devices.py" line="792" />
         <source>Unpaired link.</source>
         <translation>Collegamento non associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="781" />
+        <location filename="../../ui/pages/devices.py" line="796" />
         <source>Device clock offset: %1 s.</source>
         <translation>Scarto dell'orologio del dispositivo: %1 s.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="806" />
+        <location filename="../../ui/pages/devices.py" line="821" />
         <source>Saved: %n value(s) will be sent to the regional record.</source>
         <translation>
             <numerusform>Salvato: %n valore sarà inviato al fascicolo regionale.</numerusform>
@@ -447,7 +452,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="825" />
+        <location filename="../../ui/pages/devices.py" line="840" />
         <source>Measurement discarded.</source>
         <translation>Misura scartata.</translation>
     </message>

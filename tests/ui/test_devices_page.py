@@ -282,3 +282,18 @@ def test_waiting_for_a_measurement_can_be_cancelled(lab_ctx, qtbot) -> None:
     qtbot.waitUntil(lambda: page.last_failure is not None and not page.busy, timeout=10_000)
     assert page.last_failure is FailureKind.CANCELLED
     assert not page.cancel_button.isEnabled() and page.measure_button.isEnabled()
+
+
+def test_transfer_progress_is_determinate(lab_ctx, qtbot) -> None:
+    from app.services.devices import DeviceTransferDidProgress
+
+    ctx, service, lab = lab_ctx
+    page = _page(ctx, service, qtbot)
+    page._busy += 1  # as during a download
+    page._update_controls()
+    ctx.workstation.bus.publish(DeviceTransferDidProgress(lab.meter.address, 120, 480))
+    qtbot.waitUntil(lambda: page.progress.maximum() == 480, timeout=5_000)
+    assert page.progress.value() == 120 and "120 of 480" in page.status.text()
+    page._busy -= 1
+    page._update_controls()
+    assert page.progress.maximum() == 0 and not page.progress.isVisible()

@@ -39,6 +39,7 @@ from app.services.devices import (
     DeviceFailure,
     DeviceLinkDidChange,
     DeviceService,
+    DeviceTransferDidProgress,
     FailureKind,
     FoundDevice,
     PatientChoice,
@@ -425,6 +426,7 @@ class DevicesPage(Page):
         self.guide.compare_yes.clicked.connect(lambda: self._answer_compare(True))
         self.guide.compare_no.clicked.connect(lambda: self._answer_compare(False))
         ctx.bridge.on(DeviceLinkDidChange, self._on_link_changed)
+        ctx.bridge.on(DeviceTransferDidProgress, self._on_transfer_progress)
         self.retranslate()
         self._update_controls()
         self._run(self.service.list_patients(), self._on_patients, name="devices.patients")
@@ -510,6 +512,8 @@ class DevicesPage(Page):
         busy = self.busy
         selected = self._selected()
         self.progress.setVisible(busy)
+        if not busy:
+            self.progress.setRange(0, 0)  # back to "working" for the next operation
         self.scan_button.setEnabled(not busy)
         self.pair_button.setEnabled(not busy and selected is not None)
         self.forget_button.setEnabled(not busy and selected is not None)
@@ -587,6 +591,17 @@ class DevicesPage(Page):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
         if 0 <= row < len(self.devices):
             self.device_list.setCurrentRow(row)
+
+    def _on_transfer_progress(self, event: DeviceTransferDidProgress) -> None:
+        """Stored records arriving: a determinate bar when the meter said how many."""
+        if event.total:
+            self.progress.setRange(0, event.total)
+            self.progress.setValue(min(event.received, event.total))
+        self._set_status(
+            QCoreApplication.translate("DevicesPage", "Receiving stored readings: %1 of %2…")
+            .replace("%1", str(event.received))
+            .replace("%2", str(event.total) if event.total else "?")
+        )
 
     def _on_link_changed(self, event: DeviceLinkDidChange) -> None:
         """A link came up or dropped (GUI thread, from the bridge)."""

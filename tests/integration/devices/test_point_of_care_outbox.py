@@ -442,3 +442,22 @@ async def test_cancelled_measurement_is_typed_and_the_next_one_works(
     )
     assert pending.values[0].value == "122"
     await service.shutdown()
+
+
+async def test_stored_record_transfer_reports_throttled_progress(
+    radio: VirtualRadio, service: DeviceService
+) -> None:
+    from app.services.devices import DeviceTransferDidProgress
+
+    meter = await GlucoseMeter(radio).start()
+    meter.add_records(Decimal(80 + i % 90) for i in range(400))
+    meter.record_interval_s = 0.001  # a real meter sends a few records per 10 ms
+    await service.scan()
+    pending = await service.measure(meter.address)
+    assert pending.record_count == 400
+    events = [e for e in service._bus.items if isinstance(e, DeviceTransferDidProgress)]  # type: ignore[union-attr]
+    assert events[0].received == 0 and events[0].total == 400
+    assert events[-1].received == 400 and events[-1].total == 400
+    received = [e.received for e in events]
+    assert received == sorted(received) and len(events) < 400 / 4  # throttled, not per record
+    await service.shutdown()
