@@ -38,9 +38,12 @@ def test_demo_session_drives_the_agenda_and_sign_out_clears_it(qtbot, tmp_path) 
         agenda.list.setCurrentItem(row)
         agenda.open_button.click()
         qtbot.waitUntil(lambda: patient.header is not None, timeout=15_000)
+        editor = patient.open_report_editor()
+        assert editor is not None and editor.isVisible()
 
         session.workstation.bus.publish(SessionDidChange(SessionState.SIGNED_OUT))
         qtbot.waitUntil(lambda: agenda.agenda is None and patient.header is None, timeout=5000)
+        assert not editor.isVisible()  # nothing about the patient stays on screen
         assert agenda.list.topLevelItemCount() == 0
         assert patient.name_label.text() == "No patient open"
     finally:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -260,6 +261,13 @@ class PatientPage(Page):
             and self.header is not None
             and f"Practitioner/{event.subject}" != self.opened_by
         ):
+            # Close the dialogs about that patient; drafts were autosaved as typed (the store
+            # of the previous clinician is already closed, so nothing more is written).
+            for dialog in self.findChildren(QDialog):
+                autosave = getattr(dialog, "autosave", None)
+                if autosave is not None:
+                    autosave.stop()
+                dialog.close()
             self.header = None
             self.matches = []
             self.search_edit.clear()
