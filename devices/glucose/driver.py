@@ -37,6 +37,13 @@ __all__ = ["GlucoseDownload", "GlucoseDriver"]
 
 _log = logging.getLogger(__name__)
 
+_FILTER_REFUSED = {
+    RacpResponseCode.OP_CODE_NOT_SUPPORTED,
+    RacpResponseCode.INVALID_OPERATOR,
+    RacpResponseCode.OPERATOR_NOT_SUPPORTED,
+    RacpResponseCode.INVALID_OPERAND,
+    RacpResponseCode.OPERAND_NOT_SUPPORTED,
+}
 _MEASUREMENT = "2a18"
 _CONTEXT = "2a34"
 _RACP = "2a52"
@@ -80,6 +87,9 @@ class GlucoseDriver:
         #: Called with the number of distinct records received so far, after each record
         #: (on the loop; keep it cheap: the UI is told through throttled events).
         self.progress = progress
+        #: False once the meter refused the ">= sequence number" filter: then everything is
+        #: requested and the old records are dropped here (some meters implement only "all").
+        self.sequence_filter_supported = True
 
     async def start(self) -> None:
         """Enable measurement/context notifications and RACP indications."""
@@ -119,7 +129,7 @@ class GlucoseDriver:
     ) -> RacpResponseCode:
         request = (
             RacpRequest.report_all()
-            if after_sequence is None
+            if after_sequence is None or not self.sequence_filter_supported
             else RacpRequest.report_from_sequence((after_sequence + 1) & 0xFFFF)
         )
         await self.start()
@@ -155,6 +165,14 @@ class GlucoseDriver:
         while True:
             try:
                 response = await self._transfer(cursor, seen, rejected, contexts)
+                if (
+                    response in _FILTER_REFUSED
+                    and cursor is not None
+                    and self.sequence_filter_supported
+                ):
+                    _log.info("meter refused the sequence filter (%s): asking all", response.name)
+                    self.sequence_filter_supported = False
+                    continue
                 break
             except (ConnectionLost, TimeoutError) as exc:
                 _log.info("glucose download interrupted: %s", type(exc).__name__)
@@ -169,6 +187,9 @@ class GlucoseDriver:
                     _log.info("glucose reconnect failed: %s", type(reopen_error).__name__)
                     break
         complete = response in (RacpResponseCode.SUCCESS, RacpResponseCode.NO_RECORDS_FOUND)
+        if after_sequence is not None:
+            # Only new records, whatever the meter sent (no filter, or a resumed "all").
+            seen = {k: v for k, v in seen.items() if k > after_sequence}
         return GlucoseDownload(
             readings=tuple(seen[k] for k in sorted(seen)),
             complete=complete,

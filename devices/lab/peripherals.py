@@ -689,6 +689,8 @@ class GlucoseMeter(VirtualDevice):
         self.records: list[GlucoseMeasurement] = []
         self.contexts: dict[int, GlucoseMeasurementContext] = {}
         self.drop_link_after: int | None = None
+        #: False: only "all records" is implemented (answers Operator Not Supported otherwise).
+        self.supports_filters = True
         self.record_interval_s = 0.0
         self.requests: list[RacpRequest] = []
         self._transfer: asyncio.Task[None] | None = None
@@ -782,6 +784,8 @@ class GlucoseMeter(VirtualDevice):
         task.add_done_callback(self._background.discard)
 
     def _select(self, request: RacpRequest) -> list[GlucoseMeasurement] | None:
+        if request.operator is not RacpOperator.ALL_RECORDS and not self.supports_filters:
+            return None
         if request.operator is RacpOperator.ALL_RECORDS:
             return list(self.records)
         if request.operator is RacpOperator.LAST_RECORD:

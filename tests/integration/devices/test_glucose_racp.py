@@ -157,3 +157,23 @@ async def test_meal_context_travels_with_its_record(
     assert _sequences(download.readings) == [1, 2, 3]
     assert set(download.contexts) == {3}
     assert download.contexts[3].meal == 2
+
+
+async def test_meter_without_sequence_filter_still_gives_only_new_records(
+    radio: VirtualRadio, transport: BleTransport
+) -> None:
+    meter, session = await _session(radio, transport, 4)
+    meter.supports_filters = False  # implements only "report all"
+    try:
+        driver = GlucoseDriver(session)
+        first = await driver.download()
+        meter.add_records([Decimal(150), Decimal(155)])
+        second = await driver.download(after_sequence=first.last_sequence)
+    finally:
+        await session.close()
+    assert _sequences(first.readings) == [1, 2, 3, 4]
+    assert _sequences(second.readings) == [5, 6] and second.complete
+    assert not driver.sequence_filter_supported
+    refused, retried = meter.requests[-2], meter.requests[-1]
+    assert refused.operator is RacpOperator.GREATER_THAN_OR_EQUAL
+    assert retried.operator is RacpOperator.ALL_RECORDS
