@@ -192,6 +192,10 @@ class VirtualDevice:
         self.device.add_services(self._profile_services())
         radio.peripherals.append(self)
         self._started = False
+        self._setup()
+
+    def _setup(self) -> None:
+        """Per-model state, once the GATT database exists (subclasses override)."""
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -452,15 +456,7 @@ class BloodPressureMonitor(VirtualDevice):
     def default_options(cls) -> LabOptions:
         return LabOptions(clock_set=False)
 
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str | None = None,
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(radio, name=name, options=options, address=address)
+    def _setup(self) -> None:
         #: Readings taken while no workstation was connected; sent as a burst of
         #: indications as soon as one enables them (Omron "BLEsmart" behaviour).
         self.unsent: list[bytes] = []
@@ -677,15 +673,7 @@ class GlucoseMeter(VirtualDevice):
     def default_options(cls) -> LabOptions:
         return LabOptions(require_encryption=True, passkey=123456)
 
-    def __init__(
-        self,
-        radio: VirtualRadio,
-        *,
-        name: str | None = None,
-        options: LabOptions | None = None,
-        address: str | None = None,
-    ) -> None:
-        super().__init__(radio, name=name, options=options, address=address)
+    def _setup(self) -> None:
         self.records: list[GlucoseMeasurement] = []
         self.contexts: dict[int, GlucoseMeasurementContext] = {}
         self.drop_link_after: int | None = None
