@@ -35,6 +35,7 @@ from bumble.core import UUID  # noqa: E402
 from bumble.device import Peer  # noqa: E402
 
 from app.services.device_fhir import build_measurement_unit  # noqa: E402
+from bench.ble_peer import bare_indication_latency_ms  # noqa: E402
 from devices.lab import Thermometer, VirtualRadio  # noqa: E402
 from devices.lab.radio import new_stack  # noqa: E402
 from devices.session import DeviceSession  # noqa: E402
@@ -115,27 +116,6 @@ async def bench_indication(
     return to_arrival, to_reading, to_durable  # type: ignore[return-value]
 
 
-async def bench_bare_indication(radio: VirtualRadio, thermo: Thermometer, n: int) -> list[float]:
-    bare_dev = new_stack(radio.link, name="bare2", address="F2:F2:F2:F2:F2:F2")
-    await bare_dev.power_on()
-    connection = await bare_dev.connect(thermo.address)
-    peer = Peer(connection)
-    await peer.discover_services()
-    for service in peer.services:
-        await service.discover_characteristics()
-    (char,) = peer.get_characteristics_by_uuid(UUID("2A1C"))
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    await char.subscribe(lambda _v: queue.put_nowait(time.monotonic_ns()), prefer_notify=False)
-    samples: list[float] = []
-    for i in range(n):
-        t0 = time.monotonic_ns()
-        await thermo.measure(temperature=Decimal("36.5") + Decimal(i % 20) / 10)
-        arrived = await asyncio.wait_for(queue.get(), 2)
-        samples.append((arrived - t0) / 1e6)
-    await connection.disconnect()
-    return samples
-
-
 async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.vault"
@@ -152,7 +132,7 @@ async def main(n: int) -> None:
             to_arrival, to_reading, to_durable = await bench_indication(  # type: ignore[misc]
                 thermo, transport, outbox, n
             )
-            bare = await bench_bare_indication(radio, thermo, n)
+            bare = await bare_indication_latency_ms(radio, thermo, n, address="F2:F2:F2:F2:F2:F2")
         await db.close()
     print("indication sent -> ...:")
     b = _stats("bare bumble subscriber callback (raw bytes)", bare)

@@ -22,7 +22,6 @@ queued Qt signal); Confirm -> durable 11.4 / 27.8 ms; sum 16.5 ms, target < 100 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import sys
@@ -35,15 +34,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bumble.core import UUID  # noqa: E402
-from bumble.device import Peer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.config import Paths, Settings  # noqa: E402
 from app.services.devices import DeviceService, PatientChoice  # noqa: E402
 from app.workstation import Workstation  # noqa: E402
+from bench.ble_peer import bare_indication_latency_ms  # noqa: E402
 from devices.lab import Thermometer, VirtualRadio  # noqa: E402
-from devices.lab.radio import new_stack  # noqa: E402
 from devices.transport import Backends, BleTransport  # noqa: E402
 from offline_cache.db import Database  # noqa: E402
 from offline_cache.outbox import Outbox  # noqa: E402
@@ -142,23 +139,9 @@ def main(n: int) -> None:
     async def bare(n: int) -> list[float]:
         await service.shutdown()  # one central at a time: the thermometer advertises again
         await thermo.wait_disconnected()
-        device = new_stack(state["radio"].link, name="bare", address="F3:F3:F3:F3:F3:F3")
-        await device.power_on()
-        connection = await device.connect(thermo.address, timeout=5)
-        peer = Peer(connection)
-        await peer.discover_services()
-        for gatt_service in peer.services:
-            await gatt_service.discover_characteristics()
-        (char,) = peer.get_characteristics_by_uuid(UUID("2A1C"))
-        queue: asyncio.Queue[int] = asyncio.Queue()
-        await char.subscribe(lambda _v: queue.put_nowait(time.monotonic_ns()), prefer_notify=False)
-        samples = []
-        for i in range(n):
-            t0 = time.monotonic_ns()
-            await thermo.measure(temperature=Decimal(365 + i % 20) / 10)
-            samples.append((await asyncio.wait_for(queue.get(), 2) - t0) / 1e6)
-        await connection.disconnect()
-        return samples
+        return await bare_indication_latency_ms(
+            state["radio"], thermo, n, address="F3:F3:F3:F3:F3:F3"
+        )
 
     async def teardown() -> None:
         await service.shutdown()
