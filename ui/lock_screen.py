@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.session.errors import SessionError, UnlockThrottled, WrongPin
-from app.session.events import SessionDidChange, SessionState
+from app.session.events import SessionDidChange, SessionDidExpire, SessionState
 from app.session.manager import SessionManager
 from app.session.offline import Identity
 from app.session.oidc import BrowserOpener, open_system_browser
@@ -226,6 +226,7 @@ class ShellLock(QObject):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         bridge.on(SessionDidChange, self._on_session)
+        bridge.on(SessionDidExpire, self._on_expired)
         self.pin_dialog: PinSetupDialog | None = None
         if start_locked:
             self.lock()
@@ -407,6 +408,17 @@ class ShellLock(QObject):
         self._window.setWindowTitle(self._title)
         self._last_input = self._clock()
         self.locked_changed.emit(False)
+
+    def _on_expired(self, event: SessionDidExpire) -> None:
+        """The regional login expired: lock and say why (the PIN still unlocks, offline)."""
+        self.lock()
+        if self.lock_screen is not None:
+            self.lock_screen.show_message(
+                self.tr(
+                    "Your regional login has expired: log in again with the browser, or unlock "
+                    "with your PIN to keep working offline."
+                )
+            )
 
     def _set_locked_title(self) -> None:
         if self.locked:

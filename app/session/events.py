@@ -27,3 +27,11 @@ class SessionDidChange(Event):
     display_name: str = ""
     offline: bool = False
     syncing_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDidExpire(Event):
+    """The clinician's regional login can no longer be refreshed: a new browser login is needed
+    to reach the regional services (offline work with the PIN goes on)."""
+
+    subject: str

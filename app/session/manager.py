@@ -23,8 +23,13 @@ from typing import Protocol
 from app.domain.audit import AuditAction
 from app.events import Event
 from app.logs import safe
-from app.session.errors import NotLoggedIn, SessionError, VaultOwnedByAnotherUser
-from app.session.events import SessionDidChange, SessionState
+from app.session.errors import (
+    NotLoggedIn,
+    ReauthenticationRequired,
+    SessionError,
+    VaultOwnedByAnotherUser,
+)
+from app.session.events import SessionDidChange, SessionDidExpire, SessionState
 from app.session.offline import Identity, OfflineUnlock
 from app.session.oidc import BrowserOpener, OidcClient, OidcConfig, TokenSet
 from app.session.tokens import TokenManager, TokenStore
@@ -121,7 +126,15 @@ class SessionManager:
         """
         if self._tokens is None or self.state is SessionState.SIGNED_OUT:
             raise NotLoggedIn("log in online to reach the regional services")
-        return await self._tokens(force_refresh=force_refresh)
+        try:
+            return await self._tokens(force_refresh=force_refresh)
+        except ReauthenticationRequired:
+            subject = self._tokens.subject
+            self._tokens = None  # until the next browser login; announce once
+            self.offline_mode = True
+            self._publish(SessionDidExpire(subject))
+            self._announce()
+            raise
 
     def syncing_for(self) -> tuple[str, ...]:
         """Subjects of earlier users whose outbox is still draining."""

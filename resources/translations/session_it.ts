@@ -4,80 +4,85 @@
 <context>
     <name>AuditBanner</name>
     <message>
-        <location filename="../../ui/audit_banner.py" line="51"/>
+        <location filename="../../ui/audit_banner.py" line="58"/>
         <source>The local audit log cannot be read: it may have been tampered with. Tell the data protection officer.</source>
         <translation>Il registro di audit locale non è leggibile: potrebbe essere stato manomesso. Avvisa il responsabile della protezione dei dati.</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_banner.py" line="56"/>
+        <location filename="../../ui/audit_banner.py" line="63"/>
         <source>The local audit log was altered at entry %1: it may have been tampered with. Tell the data protection officer.</source>
         <translation>Il registro di audit locale risulta alterato alla voce %1: potrebbe essere stato manomesso. Avvisa il responsabile della protezione dei dati.</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_banner.py" line="61"/>
+        <location filename="../../ui/audit_banner.py" line="68"/>
         <source>Audit log warning</source>
         <translation>Avviso sul registro di audit</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_banner.py" line="62"/>
+        <location filename="../../ui/audit_banner.py" line="69"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Ho preso visione</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_banner.py" line="63"/>
+        <location filename="../../ui/audit_banner.py" line="70"/>
         <source>Acknowledge the audit log warning</source>
         <translation>Conferma di aver visto l&apos;avviso sul registro di audit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_banner.py" line="97"/>
+        <source>Audit log</source>
+        <translation>Registro di audit</translation>
     </message>
 </context>
 <context>
     <name>ConsentDialog</name>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="45"/>
+        <location filename="../../ui/consent_dialog.py" line="49"/>
         <source>The patient gives informed consent to the medical act</source>
-        <translation>Il paziente dà il consenso informato all'atto medico</translation>
+        <translation>Il paziente dà il consenso informato all&apos;atto medico</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="48"/>
+        <location filename="../../ui/consent_dialog.py" line="52"/>
         <source>The patient consents to receiving care by telemedicine</source>
         <translation>Il paziente acconsente a ricevere prestazioni in telemedicina</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="107"/>
+        <location filename="../../ui/consent_dialog.py" line="111"/>
         <source>The consents could not be recorded: %1</source>
         <translation>Non è stato possibile registrare i consensi: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="117"/>
+        <location filename="../../ui/consent_dialog.py" line="121"/>
         <source>Record consents</source>
         <translation>Registrazione dei consensi</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="123"/>
+        <location filename="../../ui/consent_dialog.py" line="127"/>
         <source>Consents for the televisit</source>
         <translation>Consensi per la televisita</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="126"/>
+        <location filename="../../ui/consent_dialog.py" line="130"/>
         <source>A televisit needs both consents on record. Ask the patient, then tick what they give now; the consents are recorded for the patient.</source>
         <translation>Per una televisita servono entrambi i consensi. Chiedili al paziente, poi spunta quelli che dà ora: verranno registrati per il paziente.</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="133"/>
+        <location filename="../../ui/consent_dialog.py" line="137"/>
         <source>&amp;Record and start</source>
         <translation>&amp;Registra e avvia</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="134"/>
+        <location filename="../../ui/consent_dialog.py" line="138"/>
         <source>Record the consents and start</source>
         <translation>Registra i consensi e avvia</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="135"/>
+        <location filename="../../ui/consent_dialog.py" line="139"/>
         <source>Record or cancel</source>
         <translation>Registra o annulla</translation>
     </message>
     <message>
-        <location filename="../../ui/consent_dialog.py" line="165"/>
+        <location filename="../../ui/consent_dialog.py" line="169"/>
         <source>Check consents</source>
         <translation>Verifica dei consensi</translation>
     </message>
@@ -207,88 +212,93 @@
     <name>ShellLock</name>
     <message>
         <location filename="../../ui/lock_screen.py" line="211"/>
-        <location filename="../../ui/lock_screen.py" line="451"/>
+        <location filename="../../ui/lock_screen.py" line="463"/>
         <source>Automatic lock countdown</source>
         <translation>Conto alla rovescia del blocco automatico</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="413"/>
+        <location filename="../../ui/lock_screen.py" line="425"/>
         <source>Telemedicine workstation - locked</source>
         <translation>Postazione di telemedicina - bloccata</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="307"/>
+        <location filename="../../ui/lock_screen.py" line="308"/>
         <source>Lock</source>
         <translation>Blocco</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="325"/>
+        <location filename="../../ui/lock_screen.py" line="326"/>
         <source>Users</source>
         <translation>Utenti</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="340"/>
+        <location filename="../../ui/lock_screen.py" line="341"/>
         <source>Wrong PIN.</source>
         <translation>PIN errato.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="342"/>
+        <location filename="../../ui/lock_screen.py" line="343"/>
         <source>Try again in %1 s.</source>
         <translation>Riprova tra %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="346"/>
+        <location filename="../../ui/lock_screen.py" line="347"/>
         <source>Too many wrong attempts. Try again in %1 s.</source>
         <translation>Troppi tentativi errati. Riprova tra %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="350"/>
+        <location filename="../../ui/lock_screen.py" line="351"/>
         <source>Cannot unlock: %1</source>
         <translation>Impossibile sbloccare: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="352"/>
+        <location filename="../../ui/lock_screen.py" line="353"/>
         <source>Cannot unlock.</source>
         <translation>Impossibile sbloccare.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="356"/>
+        <location filename="../../ui/lock_screen.py" line="357"/>
         <source>Unlock</source>
         <translation>Sblocca</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="366"/>
+        <location filename="../../ui/lock_screen.py" line="367"/>
         <source>Complete the login in the browser window...</source>
         <translation>Completa l&apos;accesso nella finestra del browser...</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="370"/>
+        <location filename="../../ui/lock_screen.py" line="371"/>
         <source>Login failed: %1</source>
         <translation>Accesso non riuscito: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="376"/>
-        <location filename="../../ui/lock_screen.py" line="382"/>
+        <location filename="../../ui/lock_screen.py" line="377"/>
+        <location filename="../../ui/lock_screen.py" line="383"/>
         <source>Login</source>
         <translation>Accesso</translation>
     </message>
     <message>
         <location filename="../../ui/lock_screen.py" line="418"/>
+        <source>Your regional login has expired: log in again with the browser, or unlock with your PIN to keep working offline.</source>
+        <translation>L'accesso regionale è scaduto: accedi di nuovo con il browser, oppure sblocca con il PIN per continuare a lavorare offline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="430"/>
         <source>Nobody logged in</source>
         <translation>Nessun utente collegato</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="422"/>
+        <location filename="../../ui/lock_screen.py" line="434"/>
         <source>%1 (offline unlock)</source>
         <translation>%1 (sblocco offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="424"/>
+        <location filename="../../ui/lock_screen.py" line="436"/>
         <source>Logged in: %1</source>
         <translation>Utente collegato: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="438"/>
+        <location filename="../../ui/lock_screen.py" line="450"/>
         <source>Locking in %1 s: move the mouse or press a key to stay</source>
         <translation>Blocco tra %1 s: muovi il mouse o premi un tasto per restare</translation>
     </message>

@@ -277,3 +277,15 @@ def _check_italian(gui, qtbot) -> None:
     assert screen.unlock_button.text() == "&Sblocca"
     _type_pin(qtbot, screen, NURSE.subject, "sbagliato-1")
     qtbot.waitUntil(lambda: screen.message.text() == "PIN errato.", timeout=5000)
+
+
+def test_an_expired_regional_login_locks_and_says_why(gui, qtbot) -> None:
+    from app.session.events import SessionDidExpire
+
+    lock = _lock(gui)
+    gui.workstation.bus.publish(SessionDidExpire(NURSE.subject))
+    qtbot.waitUntil(lambda: lock.locked, timeout=3000)
+    assert "regional login has expired" in lock.lock_screen.message.text()
+    qtbot.waitUntil(lambda: lock.lock_screen.user.count() == 2, timeout=3000)
+    _type_pin(qtbot, lock.lock_screen, NURSE.subject, "nurse-pin-1")  # offline work goes on
+    qtbot.waitUntil(lambda: not lock.locked, timeout=5000)

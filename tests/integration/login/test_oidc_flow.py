@@ -254,3 +254,40 @@ async def test_provider_error_and_silent_browser_are_reported(issuer: str) -> No
             await waiting.login(never_answers)
     finally:
         await waiting.aclose()
+
+
+async def test_an_ended_regional_session_is_announced_once(
+    issuer: str, browser: HeadlessBrowser, os_keyring: SecretServiceSession, tmp_path: Path
+) -> None:
+    from app.events import Event
+    from app.session.errors import NotLoggedIn
+    from app.session.events import SessionDidExpire
+    from app.session.manager import SessionManager
+    from app.session.offline import OfflineUnlock
+
+    events: list[Event] = []
+    client = OidcClient(OidcConfig(issuer=issuer, client_id=CLIENT_ID))
+    store = TokenStore()
+    session = SessionManager(
+        publish=events.append,
+        offline=OfflineUnlock(tmp_path / "offline"),
+        token_store=store,
+        oidc=client,
+    )
+    try:
+        identity = await session.login(browser)
+        first = await session.bearer_token()
+        assert (await _userinfo(issuer, first)).status_code == 200
+        # Someone (another app, an admin) used the refresh token: the provider ends the grant.
+        await client.refresh(await store.load(identity.subject))
+        with pytest.raises(ReauthenticationRequired):
+            await session.bearer_token(force_refresh=True)
+        assert [e for e in events if isinstance(e, SessionDidExpire)] == [
+            SessionDidExpire(identity.subject)
+        ]
+        with pytest.raises(NotLoggedIn):  # no more retries with dead tokens
+            await session.bearer_token()
+        await session.login(browser)  # a new browser login brings the tokens back
+        assert (await _userinfo(issuer, await session.bearer_token())).status_code == 200
+    finally:
+        await session.shutdown()
