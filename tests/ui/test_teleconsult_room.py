@@ -60,12 +60,12 @@ def test_cardiologist_joins_the_video_room_of_a_teleconsult(
         qtbot.waitUntil(lambda: window.joined, timeout=30_000)
         assert not page.room_button.isEnabled()  # one room at a time
         for room, name in zip(others, ["Dott.ssa Bianchi", "Marco Colombo"], strict=True):
-            ws.runtime.submit(room.join("task-teleconsulto-001", display=name)).result(40)
+            ws.runtime.submit(room.join("task-teleconsulto-001", display=name)).result(60)
         window.refresh()
         qtbot.waitUntil(lambda: len(window.tiles) == 2, timeout=15_000)
         assert set(window.tiles) == {"Dott.ssa Bianchi", "Marco Colombo"}
         qtbot.waitUntil(
-            lambda: all(t.frames_painted > 5 for t in window.tiles.values()), timeout=30_000
+            lambda: all(t.frames_painted > 5 for t in window.tiles.values()), timeout=45_000
         )
         assert all(t.current_size() == (640, 480) for t in window.tiles.values())
         assert window.status.text() == "In the room with 2 other participant(s)."
@@ -74,7 +74,13 @@ def test_cardiologist_joins_the_video_room_of_a_teleconsult(
         for room in others:
             ws.runtime.submit(room.refresh()).result(30)
             assert any("Romano" in n for n in room.feeds())
-        window.close()
+        # Locking and unlocking as the same clinician keeps the room; signing out leaves it.
+        from app.session.events import SessionDidChange, SessionState
+
+        ws.bus.publish(SessionDidChange(SessionState.ACTIVE, "prac-card-romano"))
+        qtbot.wait(300)
+        assert page.room_window is window
+        ws.bus.publish(SessionDidChange(SessionState.SIGNED_OUT))
         qtbot.waitUntil(lambda: page.room_window is None, timeout=5_000)
     finally:
         for room in others:

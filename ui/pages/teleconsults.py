@@ -344,12 +344,18 @@ class TeleconsultsPage(Page):
         self.patient_button.clicked.connect(self._open_patient)
         self.room_button.clicked.connect(self.open_video_room)
         self.room_window: QWidget | None = None
+        self.room_owner = ""
         ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
         self.refresh()
 
     def _on_session(self, event: SessionDidChange) -> None:
+        if self.room_window is not None and (
+            event.state is SessionState.SIGNED_OUT
+            or f"Practitioner/{event.subject}" != self.room_owner
+        ):
+            self.room_window.close()  # leaves the room: it was someone else's
         self.consults = []
         self.current = None
         self._render_list()
@@ -580,6 +586,7 @@ class TeleconsultsPage(Page):
         )
         window.left.connect(self._room_left)
         self.room_window = window
+        self.room_owner = self.services.practitioner_ref
         window.show()
         self._update_actions()
         return window
