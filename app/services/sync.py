@@ -384,6 +384,9 @@ class PullStream:
 
 DEFAULT_PULL_STREAMS: tuple[PullStream, ...] = (
     PullStream("Appointment"),  # worklists
+    PullStream("Task"),  # teleconsult requests and to-dos
+    PullStream("ServiceRequest"),
+    PullStream("Flag"),  # alerts
     PullStream("Patient"),
     PullStream("CarePlan"),
     PullStream("ActivityDefinition"),
@@ -541,7 +544,9 @@ class SyncService:
     services see only the active clinician's vault (:attr:`vault`).
 
     ``client_source`` returns the process's FHIR client (``Workstation.backend_client``, the
-    active clinician's token). Thread affinity: core loop only.
+    active clinician's token). The active clinician's lane also pulls worklists, patients, care
+    plans... into the vault at start and every ``pull_interval_s`` (None: never), so the
+    workstation opens offline with the last synced data. Thread affinity: core loop only.
     """
 
     def __init__(
@@ -551,8 +556,10 @@ class SyncService:
         client_source: ClientSource,
         parked_client_source: ParkedClientSource | None = None,
         policy: RetryPolicy = RetryPolicy(),
+        pull_interval_s: float | None = 300.0,
     ) -> None:
         self._publish = publish
+        self._pull_interval_s = pull_interval_s
         self._client_source = client_source
         self._parked_client_source = parked_client_source
         self._policy = policy
@@ -653,15 +660,19 @@ class SyncService:
         lane.task = asyncio.create_task(self._run(lane, client), name="sync-worker-parked")
 
     async def _run(self, lane: _Lane, client: FhirClient | None) -> None:
+        pull: asyncio.Task[None] | None = None
         try:
+            active = client is None
             if client is None:
                 client = await self._client_source()
             lane.worker = SyncWorker(
                 outbox=lane.vault.outbox,
                 client=client,
-                publish=self._publish if lane.subject == self._active else None,
+                publish=self._publish if active else None,
                 policy=self._policy,
             )
+            if active and self._pull_interval_s is not None:
+                pull = asyncio.create_task(self._pull_loop(lane.vault, client), name="sync-pull")
             await lane.worker.run()
         except TimeoutError:
             _log.warning("sync: backend not available; the outbox keeps everything")
@@ -669,6 +680,24 @@ class SyncService:
             _log.error("sync worker stopped: %s", safe(type(exc).__name__))
             if lane.subject == self._active:
                 self._publish(SyncStoreDidChange(open=False, problem=str(exc)))
+        finally:
+            if pull is not None:
+                pull.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pull
+
+    async def _pull_loop(self, vault: Vault, client: FhirClient) -> None:
+        """Refresh the local copy now and then every ``pull_interval_s`` (offline: keep it)."""
+        assert self._pull_interval_s is not None
+        while True:
+            wait_s = self._pull_interval_s
+            try:
+                report = await pull_updates_into_cache(client, vault.cache)
+                _log.info("pulled %s resources", safe(sum(report.stored.values())))
+            except BackendError as exc:
+                _log.info("pull failed (%s); the local copy is kept", safe(type(exc).__name__))
+                wait_s = min(wait_s, 30.0)  # offline or a hiccup: try again sooner
+            await asyncio.sleep(wait_s)
 
     @staticmethod
     async def _stop_task(lane: _Lane) -> None:

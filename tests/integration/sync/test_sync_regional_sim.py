@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import random
 import uuid
@@ -14,7 +16,13 @@ from app.backend import fhirjson
 from app.backend.client import FhirClient
 from app.domain.outbox import BinaryAttachment, ResourceUpdate
 from app.events import Event, SyncQueueDidChange
-from app.services.sync import RetryPolicy, SyncWorker, cached_resources, pull_updates_into_cache
+from app.services.sync import (
+    RetryPolicy,
+    SyncService,
+    SyncWorker,
+    cached_resources,
+    pull_updates_into_cache,
+)
 from offline_cache.vault import Vault
 from tests.integration.contract.proxy import CorruptingProxy
 from tests.integration.regional_sim_process import RunningSim
@@ -165,3 +173,36 @@ async def test_pull_fills_the_cache_for_offline_use(vault: Vault, sim: RunningSi
     for appointment in await cached_resources(vault.cache, "Appointment", patient_ref=ref):
         actors = [p.get("actor", {}).get("reference") for p in appointment["participant"]]
         assert ref in actors
+
+
+async def test_service_pulls_for_offline_use_while_it_sends(vault: Vault, sim: RunningSim) -> None:
+    ident = f"svc-{uuid.uuid4()}"
+    await vault.outbox.enqueue(measurement_unit(identifier=ident))
+    changed = asyncio.Event()
+    vault.outbox.add_listener(changed.set)
+    async with FhirClient(sim.fhir) as client:
+
+        async def client_source() -> FhirClient:
+            return client
+
+        service = SyncService(publish=lambda e: None, client_source=client_source)
+        await service.attach(vault, subject="gp")
+        try:
+            for _ in range(60):  # bounded: the first pull runs right after the start
+                counts = await vault.cache.counts()
+                if counts.get("Appointment") and (counts.get("Flag") or counts.get("Task")):
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), 0.5)
+                changed.clear()
+            assert await vault.cache.last_pulled_utc() is not None
+            while (await vault.outbox.counts()).done < 1:
+                await asyncio.wait_for(changed.wait(), 10)
+                changed.clear()
+            flags = await cached_resources(vault.cache, "Flag")
+            tasks = await cached_resources(vault.cache, "Task")
+            assert flags or tasks  # the agenda's offline sources are there too
+        finally:
+            vault.outbox.remove_listener(changed.set)
+            await service.close()
+        assert await observation_copies(client, [ident]) == {ident: 1}

@@ -41,6 +41,7 @@ async def test_parked_clinician_keeps_draining_with_their_own_client(tmp_path: P
         publish=events.append,
         client_source=client_source,  # type: ignore[arg-type]
         parked_client_source=parked_source,  # type: ignore[arg-type]
+        pull_interval_s=None,
     )
     alice = await open_test_vault(tmp_path / "a.vault", os.urandom(32))
     bob = await open_test_vault(tmp_path / "b.vault", os.urandom(32))
@@ -88,6 +89,7 @@ async def test_without_a_parked_client_the_items_wait(tmp_path: Path) -> None:
         publish=lambda e: None,
         client_source=client_source,  # type: ignore[arg-type]
         parked_client_source=no_client,  # type: ignore[arg-type]
+        pull_interval_s=None,
     )
     alice = await open_test_vault(tmp_path / "a.vault", os.urandom(32))
     bob = await open_test_vault(tmp_path / "b.vault", os.urandom(32))
