@@ -193,3 +193,49 @@ async def test_secret_service_without_a_daemon_is_reported(
             data_dir=tmp_path, vault_id=ALICE, secrets=SecretStore(SecretService.Keyring())
         )
     assert not ALICE.db_path(tmp_path).exists()
+
+
+async def test_write_ahead_log_of_an_open_vault_is_encrypted_too(
+    tmp_path: Path, secret_service: SecretServiceSession
+) -> None:
+    store = SecretStore(secret_service.backend)
+    opened = await open_vault(data_dir=tmp_path, vault_id=ALICE, secrets=store)
+    try:
+        bundle = measurement_unit(patient_cf=CF).bundle_json.replace(
+            b'"resourceType": "Patient"',
+            b'"resourceType": "Patient", "name": [{"text": "' + NAME.encode() + b'"}]',
+        )
+        await opened.vault.outbox.enqueue(measurement_unit(patient_cf=CF, bundle_json=bundle))
+        wal = opened.vault.path.with_name(opened.vault.path.name + "-wal")
+        raw = await asyncio.to_thread(wal.read_bytes)  # not checkpointed yet: the data is here
+        assert len(raw) > 4096
+        assert NAME.encode() not in raw and CF.encode() not in raw
+    finally:
+        await opened.vault.close()
+
+
+async def test_damage_past_the_first_page_is_reported_on_use_and_kept(
+    tmp_path: Path, secret_service: SecretServiceSession
+) -> None:
+    store = SecretStore(secret_service.backend)
+    opened = await open_vault(data_dir=tmp_path, vault_id=ALICE, secrets=store)
+    for i in range(40):
+        await opened.vault.outbox.enqueue(measurement_unit(identifier=f"fill-{i}"))
+    path = opened.vault.path
+    await opened.vault.close()
+    size = path.stat().st_size
+    assert size >= 4 * 4096
+    damaged = bytearray(path.read_bytes())
+    damaged[size - 2000 : size - 1900] = bytes(100)  # inside the last page
+    path.write_bytes(bytes(damaged))
+    before = _sha(path)
+    reopened = await open_vault(data_dir=tmp_path, vault_id=ALICE, secrets=store)
+    try:
+        with pytest.raises(VaultCorrupted):
+            for _ in range(3):  # every page gets read by one of these
+                await reopened.vault.outbox.units(limit=1000)
+                await reopened.vault.outbox.ready(limit=100)
+                await reopened.vault.integrity_check()
+    finally:
+        await reopened.vault.close()
+    assert _sha(path) == before
