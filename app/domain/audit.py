@@ -44,7 +44,7 @@ class InvalidAuditEntry(ValueError):
 
 class AuditAction(enum.StrEnum):
     """What is audited (issue 5): record opens, exports, prints, calls, measurements, consents,
-    plus the session's own events."""
+    plus the session's own events and a detected break of the log itself."""
 
     OPEN_RECORD = "open-record"
     EXPORT = "export"
@@ -56,6 +56,7 @@ class AuditAction(enum.StrEnum):
     UNLOCK = "unlock"
     LOCK = "lock"
     LOGOUT = "logout"
+    CHAIN_BREAK = "chain-break"
 
 
 # action -> (DCM type code, display, FHIR AuditEvent.action)
@@ -70,7 +71,10 @@ _MAPPING: dict[AuditAction, tuple[str, str, str]] = {
     AuditAction.UNLOCK: ("110114", "User Authentication", "E"),
     AuditAction.LOCK: ("110114", "User Authentication", "E"),
     AuditAction.LOGOUT: ("110114", "User Authentication", "E"),
+    AuditAction.CHAIN_BREAK: ("110100", "Application Activity", "E"),
 }
+# FHIR AuditEvent.outcome: 0 success; a detected break of the log is a serious failure (8).
+_OUTCOME = {AuditAction.CHAIN_BREAK: "8"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,8 @@ class AuditEntry:
     ``actor`` is the clinician's subject (``Practitioner/<actor>``); ``patient_id`` the FHIR
     Patient id, if any; ``what`` a reference to the object (``Observation/…``,
     ``DocumentReference/…``, ``Consent/…``, a call room); ``station`` identifies the workstation.
-    ``recorded_at_utc`` is timezone-aware.
+    ``recorded_at_utc`` is timezone-aware. ``outcome_text`` explains a failure (never health
+    data; e.g. where the log was found broken).
     """
 
     action: AuditAction
@@ -90,6 +95,7 @@ class AuditEntry:
     patient_id: str | None = None
     what: str | None = None
     actor_name: str = ""
+    outcome_text: str | None = None
 
     def __post_init__(self) -> None:
         if not self.actor or not self.station:
@@ -99,16 +105,19 @@ class AuditEntry:
 
     def canonical_json(self) -> bytes:
         """The chained payload: sorted keys, compact, UTF-8."""
+        body: dict[str, Any] = {
+            "action": self.action.value,
+            "actor": self.actor,
+            "actor_name": self.actor_name,
+            "at": self.recorded_at_utc.astimezone(UTC).isoformat(),
+            "patient_id": self.patient_id,
+            "station": self.station,
+            "what": self.what,
+        }
+        if self.outcome_text is not None:
+            body["outcome_text"] = self.outcome_text
         return json.dumps(
-            {
-                "action": self.action.value,
-                "actor": self.actor,
-                "actor_name": self.actor_name,
-                "at": self.recorded_at_utc.astimezone(UTC).isoformat(),
-                "patient_id": self.patient_id,
-                "station": self.station,
-                "what": self.what,
-            },
+            body,
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
@@ -127,6 +136,7 @@ class AuditEntry:
                 patient_id=raw.get("patient_id"),
                 station=str(raw["station"]),
                 what=raw.get("what"),
+                outcome_text=raw.get("outcome_text"),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidAuditEntry(f"not an audit entry: {type(exc).__name__}") from exc
@@ -142,9 +152,13 @@ class ChainPosition:
     hash: str
 
 
-def audit_event_id(chain_id: str, seq: int) -> str:
-    """The AuditEvent id of entry ``seq`` of ``chain_id`` (a UUID, stable across resends)."""
-    return str(uuid.uuid5(_NAMESPACE, f"{chain_id}/{seq}"))
+def audit_event_id(position: ChainPosition) -> str:
+    """The AuditEvent id of a chain entry: a UUID stable across resends of the same entry.
+
+    The entry's hash is part of it: if entries were cut off a log and their sequence numbers
+    used again, the new entries get new ids instead of overwriting the region's copies.
+    """
+    return str(uuid.uuid5(_NAMESPACE, f"{position.chain_id}/{position.seq}/{position.hash}"))
 
 
 def to_audit_event(entry: AuditEntry, position: ChainPosition) -> dict[str, Any]:
@@ -209,14 +223,14 @@ def to_audit_event(entry: AuditEntry, position: ChainPosition) -> dict[str, Any]
             ],
         }
     )
-    return {
+    event: dict[str, Any] = {
         "resourceType": "AuditEvent",
-        "id": audit_event_id(position.chain_id, position.seq),
+        "id": audit_event_id(position),
         "type": {"system": _DCM, "code": code, "display": display},
         "subtype": [{"system": AUDIT_ACTION_SYSTEM, "code": entry.action.value}],
         "action": action,
         "recorded": entry.recorded_at_utc.astimezone(UTC).isoformat(timespec="milliseconds"),
-        "outcome": "0",
+        "outcome": _OUTCOME.get(entry.action, "0"),
         "agent": [agent],
         "source": {
             "observer": {"display": entry.station},
@@ -230,3 +244,6 @@ def to_audit_event(entry: AuditEntry, position: ChainPosition) -> dict[str, Any]
         },
         "entity": entities,
     }
+    if entry.outcome_text:
+        event["outcomeDesc"] = entry.outcome_text
+    return event

@@ -161,7 +161,12 @@ class AuditTrail:
         self.broken: AuditChainDidBreak | None = None
 
     async def record(
-        self, action: AuditAction, *, patient_id: str | None = None, what: str | None = None
+        self,
+        action: AuditAction,
+        *,
+        patient_id: str | None = None,
+        what: str | None = None,
+        outcome_text: str | None = None,
     ) -> int:
         """Append one entry (durable on return) and queue its AuditEvent; returns its seq."""
         entry = AuditEntry(
@@ -172,6 +177,7 @@ class AuditTrail:
             station=self._station,
             patient_id=patient_id,
             what=what,
+            outcome_text=outcome_text,
         )
         async with self._lock:
             record = await self._chain.append(
@@ -207,6 +213,13 @@ class AuditTrail:
                 safe(broken.reason),
             )
             self._publish(broken)
+            # The break itself goes into the log and, as an AuditEvent with a serious-failure
+            # outcome, to the region: it cannot be made to disappear locally.
+            at = f" (entry {broken.first_break_seq})" if broken.first_break_seq else ""
+            try:
+                await self.record(AuditAction.CHAIN_BREAK, outcome_text=f"{broken.reason}{at}")
+            except Exception as exc:  # an unreadable log may refuse writes too: still reported
+                _log.error("chain break not recorded: %s", safe(type(exc).__name__))
             return False
         assert check is not None
         self._publish(AuditChainDidVerify(check.entries_checked))
@@ -239,7 +252,7 @@ class AuditTrail:
     def _unit(self, entry: AuditEntry, record: ChainRecord) -> OutboxUnit:
         position = ChainPosition(self.chain_id, record.seq, record.prev_hash, record.hash)
         event = to_audit_event(entry, position)
-        event_id = audit_event_id(self.chain_id, record.seq)
+        event_id = audit_event_id(position)
         bundle = {
             "resourceType": "Bundle",
             "type": "transaction",

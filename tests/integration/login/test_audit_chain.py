@@ -49,6 +49,11 @@ async def _trail(vault: Vault, events: list[Event]) -> AuditTrail:
     )
 
 
+def broken_reason(trail: AuditTrail) -> str:
+    assert trail.broken is not None
+    return trail.broken.reason
+
+
 def _tamper(path: Path, key: bytes, sql: str) -> None:
     conn = open_connection(path, key, key_verified=True)
     try:
@@ -88,6 +93,12 @@ async def _verify_again(tmp_path: Path, store: SecretStore) -> list[Event]:
         trail = await _trail(vault, events)
         assert not await trail.verify()
         assert trail.broken is not None
+        # The break itself was queued for the region as a serious-failure AuditEvent.
+        ready = await vault.outbox.ready(limit=100)
+        events_out = [json.loads(u.bundle_json)["entry"][0]["resource"] for u in ready]
+        breaks = [e for e in events_out if e["subtype"][0]["code"] == "chain-break"]
+        assert len(breaks) == 1 and breaks[0]["outcome"] == "8"
+        assert broken_reason(trail) in breaks[0]["outcomeDesc"]
         # The log still accepts entries after a break: nothing is lost or hidden.
         assert await trail.record(AuditAction.OPEN_RECORD, patient_id="pat-003") > 0
     finally:

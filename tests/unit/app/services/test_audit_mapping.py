@@ -51,7 +51,7 @@ def test_canonical_json_is_order_independent_and_round_trips() -> None:
 def test_every_action_maps_to_a_valid_audit_event(action: AuditAction) -> None:
     event = to_audit_event(_entry(action, what="DocumentReference/doc-9"), POS)
     parsed = AuditEvent.model_validate(event)  # R4B structure, codes, cardinalities
-    assert parsed.id == audit_event_id("chain-a", 7)
+    assert parsed.id == audit_event_id(POS)
     assert event["agent"][0]["who"]["reference"] == "Practitioner/prac-ifec-colombo"
     assert event["entity"][0]["what"]["reference"] == "Patient/pat-001"
     chain = event["entity"][-1]
@@ -60,10 +60,18 @@ def test_every_action_maps_to_a_valid_audit_event(action: AuditAction) -> None:
     assert event["recorded"] == "2026-12-02T09:30:15.123+00:00"
 
 
-def test_event_id_is_stable_per_chain_position() -> None:
-    assert audit_event_id("chain-a", 7) == audit_event_id("chain-a", 7)
-    assert audit_event_id("chain-a", 7) != audit_event_id("chain-a", 8)
-    assert audit_event_id("chain-a", 7) != audit_event_id("chain-b", 7)
+def test_event_id_is_stable_per_chain_entry() -> None:
+    again = ChainPosition("chain-a", 7, "a" * 64, "b" * 64)
+    assert audit_event_id(again) == audit_event_id(POS)
+    assert audit_event_id(POS) != audit_event_id(ChainPosition("chain-a", 8, "a" * 64, "b" * 64))
+    assert audit_event_id(POS) != audit_event_id(ChainPosition("chain-b", 7, "a" * 64, "b" * 64))
+    # A sequence number used again after entries were cut off: another entry, another id.
+    assert audit_event_id(POS) != audit_event_id(ChainPosition("chain-a", 7, "a" * 64, "c" * 64))
+    broken = to_audit_event(
+        _entry(AuditAction.CHAIN_BREAK, patient_id=None, outcome_text="entry 3 altered"), POS
+    )
+    AuditEvent.model_validate(broken)
+    assert (broken["outcome"], broken["outcomeDesc"]) == ("8", "entry 3 altered")
     no_patient = to_audit_event(_entry(AuditAction.LOGIN, patient_id=None), POS)
     AuditEvent.model_validate(no_patient)
     assert len(no_patient["entity"]) == 1
