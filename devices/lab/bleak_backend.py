@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from bleak.args import SizedBuffer
@@ -178,6 +178,7 @@ class LabBleakClient(BaseBleakClient):
         self._peer: Peer | None = None
         self._subscriptions: dict[int, Callable[[bytes], None]] = {}
         self._closing = False
+        self._gone = asyncio.Event()
 
     @property
     def name(self) -> str:
@@ -202,13 +203,14 @@ class LabBleakClient(BaseBleakClient):
             raise BleakDeviceNotFoundError(self.address, f"connect failed: {exc!r}") from exc
         self._connection = connection
         self._closing = False
+        self._gone = asyncio.Event()
         connection.on(connection.EVENT_DISCONNECTION, self._on_disconnection)
         peer = Peer(connection)
         self._peer = peer
         try:
             if pair:
                 await self.pair(**kwargs)
-            self.services = await asyncio.wait_for(self._discover(peer), self._timeout)
+            self.services = await self._att(self._discover(peer))
         except BaseException:
             await self.disconnect()
             raise
@@ -243,6 +245,7 @@ class LabBleakClient(BaseBleakClient):
         return collection
 
     def _on_disconnection(self, reason: int) -> None:
+        self._gone.set()
         self._connection = None
         self._peer = None
         self._subscriptions.clear()
@@ -300,7 +303,7 @@ class LabBleakClient(BaseBleakClient):
     ) -> bytearray:
         proxy = self._proxy(characteristic)
         try:
-            value = await asyncio.wait_for(proxy.read_value(), self._timeout)
+            value = await self._att(proxy.read_value())
         except att.ATT_Error as exc:
             raise _gatt_error(exc) from exc
         except TimeoutError as exc:
@@ -312,7 +315,7 @@ class LabBleakClient(BaseBleakClient):
     ) -> bytearray:
         self._require()
         try:
-            value = await asyncio.wait_for(descriptor.obj.read_value(), self._timeout)
+            value = await self._att(descriptor.obj.read_value())
         except att.ATT_Error as exc:
             raise _gatt_error(exc) from exc
         return bytearray(value)
@@ -322,9 +325,7 @@ class LabBleakClient(BaseBleakClient):
     ) -> None:
         proxy = self._proxy(characteristic)
         try:
-            await asyncio.wait_for(
-                proxy.write_value(bytes(data), with_response=response), self._timeout
-            )
+            await self._att(proxy.write_value(bytes(data), with_response=response))
         except att.ATT_Error as exc:
             raise _gatt_error(exc) from exc
         except TimeoutError as exc:
@@ -335,9 +336,7 @@ class LabBleakClient(BaseBleakClient):
     ) -> None:
         self._require()
         try:
-            await asyncio.wait_for(
-                descriptor.obj.write_value(bytes(data), with_response=True), self._timeout
-            )
+            await self._att(descriptor.obj.write_value(bytes(data), with_response=True))
         except att.ATT_Error as exc:
             raise _gatt_error(exc) from exc
 
@@ -352,7 +351,7 @@ class LabBleakClient(BaseBleakClient):
         self._subscriptions[characteristic.handle] = deliver
         # Prefer notifications when both are offered (bleak's documented behaviour).
         try:
-            await asyncio.wait_for(proxy.subscribe(deliver, prefer_notify=True), self._timeout)
+            await self._att(proxy.subscribe(deliver, prefer_notify=True))
         except att.ATT_Error as exc:
             # bumble registers the subscriber before writing the CCCD: undo it.
             self._subscriptions.pop(characteristic.handle, None)
@@ -365,9 +364,33 @@ class LabBleakClient(BaseBleakClient):
         proxy = self._proxy(characteristic)
         deliver = self._subscriptions.pop(characteristic.handle, None)
         try:
-            await asyncio.wait_for(proxy.unsubscribe(deliver), self._timeout)
+            await self._att(proxy.unsubscribe(deliver))
         except att.ATT_Error as exc:
             raise _gatt_error(exc) from exc
+
+    async def _att[T](self, operation: Awaitable[T]) -> T:
+        """An ATT procedure bounded by the timeout and cut short by a disconnection (as
+        BlueZ fails pending requests when the link drops, instead of waiting them out)."""
+        task = asyncio.ensure_future(operation)
+        gone = asyncio.ensure_future(self._gone.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {task, gone}, timeout=self._timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            gone.cancel()
+        if task in done:
+            if task.cancelled():
+                # bumble cancels the requests pending on a link that just dropped.
+                raise BleakError("Not connected")
+            return task.result()
+        task.cancel()
+        await asyncio.wait({task})
+        if not task.cancelled():
+            task.exception()
+        if self._gone.is_set():
+            raise BleakError("Not connected")
+        raise TimeoutError("ATT operation timed out")
 
     def _lost_or(self, exc: BaseException) -> BleakError:
         if self._connection is None:

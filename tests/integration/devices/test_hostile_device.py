@@ -5,14 +5,15 @@ rejection, good readings still arrive, and the link stays usable."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from decimal import Decimal
 
 import pytest
 
-from devices.errors import MalformedPayload
+from devices.errors import ConnectionLost, MalformedPayload
 from devices.glucose.driver import GlucoseDriver
-from devices.lab import GlucoseMeter, LabOptions, PulseOximeter, VirtualRadio
+from devices.lab import GlucoseMeter, LabOptions, PulseOximeter, Thermometer, VirtualRadio
 from devices.session import DeviceReading, DeviceSession, RejectedPayload
 from devices.transport import BleTransport
 
@@ -81,3 +82,25 @@ async def test_continuous_stream_latest_value_only(
     await service.shutdown()
     assert [(v.label, v.value) for v in latest]  # type: ignore[attr-defined] == [("SpO2", "93"), ("Pulse rate", "159")]
     assert session.rejected == 1
+
+
+async def test_link_dropped_during_a_read_is_a_prompt_typed_error(
+    radio: VirtualRadio, transport: BleTransport
+) -> None:
+    thermo = await Thermometer(radio).start()
+
+    async def crash(_connection: object) -> bytes:
+        # The device resets while answering: the read never gets its response.
+        await thermo.drop_links()
+        return b""
+
+    thermo.characteristic(0x2A2B).value.read = crash  # type: ignore[union-attr]
+    transport.policy = dataclasses.replace(
+        transport.policy, operation_timeout_s=30.0, connect_timeout_s=30.0, attempts=1
+    )
+    session = DeviceSession(transport, await transport.find(service_uuids=["1809"], timeout_s=2))
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(ConnectionLost):
+        await session.open(pair=False)
+    # Cut short by the disconnection, not by the 30 s timeouts.
+    assert asyncio.get_running_loop().time() - started < 25
