@@ -6,7 +6,8 @@ and ``scrypt(PIN, salt)`` (32 bytes) — a verifier, never the PIN — plus the 
 wrong tries and the earliest time of the next try. scrypt with N=2^15, r=8 (32 MiB per try,
 ~0.1 s here) makes guessing a stolen file expensive; the persisted, growing delay (free for the
 first :data:`FREE_TRIES` mistakes, then 5 s doubling up to 15 min) throttles guessing at the
-keyboard, across restarts. Files are written atomically.
+keyboard, across restarts (setting the clock back restarts the wait rather than ending it).
+Files are written atomically.
 
 Enrolment needs an online login first (the caller proves it by passing the fresh identity).
 
@@ -151,7 +152,13 @@ class OfflineUnlock:
         """
         async with self._lock:  # one try at a time: no parallel guessing
             record = await asyncio.to_thread(self._read, subject)
-            wait = float(record["not_before"]) - self._clock()
+            now = self._clock()
+            failures = int(record["failures"])
+            if failures and now + 1.0 < float(record.get("last_failure_at", 0.0)):
+                # The clock was set back: that must not shorten the wait; restart it from now.
+                record.update(not_before=now + backoff_s(failures), last_failure_at=now)
+                await asyncio.to_thread(self._write, self._path(subject), record)
+            wait = float(record["not_before"]) - now
             if wait > 0:
                 raise UnlockThrottled(wait)
             params = ScryptParams(int(record["n"]), int(record["r"]), int(record["p"]))
@@ -162,9 +169,10 @@ class OfflineUnlock:
                     record.update(failures=0, not_before=0.0)
                     await asyncio.to_thread(self._write, path, record)
                 return Identity(record["subject"], record["display_name"], record["issuer"])
-            failures = int(record["failures"]) + 1
+            failures += 1
             delay = backoff_s(failures)
-            record.update(failures=failures, not_before=self._clock() + delay)
+            now = self._clock()
+            record.update(failures=failures, not_before=now + delay, last_failure_at=now)
             await asyncio.to_thread(self._write, path, record)
             _log.warning("offline unlock: wrong PIN (%s in a row)", safe(failures))
             raise WrongPin(failures=failures, retry_after_s=delay)

@@ -84,6 +84,22 @@ async def test_wrong_pins_back_off_growing_and_persist_across_restarts(tmp_path:
     assert [backoff_s(n) for n in (3, 4, 5, 20)] == [5.0, 10.0, 20.0, 900.0]
 
 
+async def test_setting_the_clock_back_does_not_end_the_wait(tmp_path: Path) -> None:
+    clock = Clock()
+    unlock = OfflineUnlock(tmp_path, params=FAST, clock=clock)
+    await unlock.enroll(NURSE, "4711 zebra")
+    for _ in range(FREE_TRIES + 2):  # 5 s, then 10 s of wait
+        with pytest.raises(WrongPin):
+            await unlock.unlock(NURSE.subject, "nope-nope")
+        clock.now += 60
+    clock.now -= 3600  # an hour back: before the last failure
+    with pytest.raises(UnlockThrottled) as throttled:
+        await unlock.unlock(NURSE.subject, "4711 zebra")
+    assert throttled.value.retry_after_s == pytest.approx(20.0)  # the full wait, from now
+    clock.now += 20
+    assert await unlock.unlock(NURSE.subject, "4711 zebra") == NURSE
+
+
 async def test_unknown_or_damaged_records_and_weak_pins(tmp_path: Path) -> None:
     unlock = OfflineUnlock(tmp_path, params=FAST)
     with pytest.raises(NoOfflineUnlock, match="log in online first"):
