@@ -1,4 +1,5 @@
-"""``telemed-workstation sync``: the outbox for the help desk (status, drain, dead letters, retry).
+"""``telemed-workstation sync``: the outbox for the help desk (status, drain, dead letters, retry,
+pull, recover).
 
 Opens the clinician's encrypted vault with the key from the OS secret store, so it runs in that
 clinician's desktop session. Prints counts, kinds, labels and the server's reasons; never
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import sys
 import time
@@ -27,7 +29,7 @@ from app.session.manager import oidc_config_for
 from app.session.oidc import OidcClient
 from app.session.tokens import TokenManager, TokenStore
 from offline_cache.errors import StoreError, UnknownUnit
-from offline_cache.vault import Vault
+from offline_cache.vault import Vault, VaultId, recover_vault
 
 DEMO_SUBJECT = "demo"
 
@@ -50,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     retry = actions.add_parser("retry", help="put dead letters back in line")
     retry.add_argument("unit_ids", nargs="*", help="item ids (default: every dead letter)")
     actions.add_parser("pull", help="refresh the local copy of worklists, patients, care plans")
+    actions.add_parser(
+        "recover",
+        help="open the store with its recovery key (read from standard input) and put the key "
+        "back in the system keyring",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -66,6 +73,8 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings, subject: str) -> int:
+    if args.sync_action == "recover":
+        return await _recover(settings, subject)
     opened = await open_user_vault(
         data_dir=Paths.default().data_dir, tenant=settings.tenant, subject=subject, create=False
     )
@@ -91,6 +100,25 @@ async def _run(args: argparse.Namespace, settings: Settings, subject: str) -> in
         return 2
     finally:
         await vault.close()
+
+
+async def _recover(settings: Settings, subject: str) -> int:
+    # Standard input, never the command line: the key must not land in the shell history.
+    if sys.stdin.isatty():
+        recovery_key = getpass.getpass("recovery key: ")
+    else:
+        recovery_key = sys.stdin.readline()
+    vault = await recover_vault(
+        data_dir=Paths.default().data_dir,
+        vault_id=VaultId(tenant=settings.tenant, user=subject),
+        recovery_key=recovery_key.strip(),
+    )
+    counts = await vault.outbox.counts()
+    await vault.close()
+    print(
+        f"offline store recovered: {counts.pending} item(s) waiting, {counts.dead} dead letter(s)"
+    )
+    return 0
 
 
 async def _stored_login(settings: Settings, subject: str) -> TokenProvider | None:

@@ -23,18 +23,22 @@ pytestmark = pytest.mark.integration
 USER = "help-desk-case"
 
 
-async def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+async def _cli(
+    *args: str, env: dict[str, str] | None = None, stdin_text: str | None = None
+) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         *CLI,
         "sync",
         "--user",
         USER,
         *args,
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=env,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 90)
+    data = stdin_text.encode() if stdin_text is not None else b""
+    out, err = await asyncio.wait_for(proc.communicate(data), 90)
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
 
@@ -84,3 +88,28 @@ async def test_without_a_secret_store_it_says_what_to_install(sim: RunningSim) -
     code, out, err = await _cli("status", env=env)
     assert code == 1 and out == ""
     assert "gnome-keyring" in err and "Traceback" not in err
+
+
+async def test_lost_keyring_entry_is_recovered_from_the_command_line(
+    secret_service: SecretServiceSession,
+) -> None:
+    paths = Paths.default().ensure()
+    store = SecretStore(secret_service.backend)
+    opened = await open_vault(
+        data_dir=paths.data_dir, vault_id=VaultId("lombardia", USER), secrets=store
+    )
+    await opened.vault.outbox.enqueue(measurement_unit())
+    await opened.vault.close()
+    assert opened.recovery_key is not None
+    store.delete(VaultId("lombardia", USER).account)
+
+    code, _, err = await _cli("status")
+    assert code == 1 and "recovery key" in err
+    code, _, err = await _cli("recover", stdin_text="AAAA-BBBB\n")
+    assert code == 1 and "recovery key" in err
+    code, out, err = await _cli("recover", stdin_text=opened.recovery_key + "\n")
+    assert code == 0, err
+    assert out.strip() == "offline store recovered: 1 item(s) waiting, 0 dead letter(s)"
+    assert opened.recovery_key not in out + err
+    code, out, _ = await _cli("--json", "status")
+    assert code == 0 and json.loads(out)["pending"] == 1
