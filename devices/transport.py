@@ -183,9 +183,11 @@ class GattLink:
         policy: ConnectPolicy,
         *,
         bluez: bool = False,
+        custom: bool = False,
     ) -> None:
         self._client = client
         self.advertisement = advertisement
+        self._custom = custom
         self._policy = policy
         self._bluez = bluez
         self.bonded = False
@@ -263,10 +265,14 @@ class GattLink:
             names = {self.address.upper(): self.advertisement.label}
             async with bluez_agent(prompter, names=names):
                 await self._guard("pair", self._client.pair(), self._policy.pairing_timeout_s)
-        else:
+        elif self._custom:
+            # Project backends (the virtual lab) take the prompter directly.
             await self._guard(
                 "pair", self._client.pair(prompter=prompter), self._policy.pairing_timeout_s
             )
+        else:
+            # WinRT/CoreBluetooth: the operating system shows its own pairing dialog.
+            await self._guard("pair", self._client.pair(), self._policy.pairing_timeout_s)
         self.bonded = True
 
     async def unpair(self) -> None:
@@ -405,7 +411,13 @@ class BleTransport:
             started = time.monotonic()
             try:
                 await asyncio.wait_for(client.connect(), self.policy.connect_timeout_s * 2)
-                return GattLink(client, advertisement, self.policy, bluez=self.backends.uses_bluez)
+                return GattLink(
+                    client,
+                    advertisement,
+                    self.policy,
+                    bluez=self.backends.uses_bluez,
+                    custom=self.backends.client is not None,
+                )
             except Exception as exc:
                 last = translate_error(exc, doing="connect")
                 _log.info(
