@@ -24,6 +24,7 @@ from app.services.sync import (
     open_user_vault,
     pull_updates_into_cache,
 )
+from app.session.demo import DEFAULT_DEMO_PRACTITIONER
 from app.session.errors import NotLoggedIn, SecretStoreUnavailable
 from app.session.manager import oidc_config_for
 from app.session.oidc import OidcClient
@@ -31,13 +32,14 @@ from app.session.tokens import TokenManager, TokenStore
 from offline_cache.errors import StoreError, UnknownUnit
 from offline_cache.vault import Vault, VaultId, recover_vault
 
-DEMO_SUBJECT = "demo"
+# The clinician demo mode logs in as (its vault is the one to look at).
+DEMO_SUBJECT = DEFAULT_DEMO_PRACTITIONER
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("sync", help="offline outbox: status, drain, dead letters, retry")
     p.add_argument(
-        "--user", help="the clinician's subject (login id); default in --demo: the demo user"
+        "--user", help="the clinician's subject (login id); default in --demo: the demo clinician"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     actions = p.add_subparsers(dest="sync_action", metavar="ACTION")
