@@ -276,6 +276,7 @@ async function pollStats() {
     report.forEach((r) => {
       if (r.type === "inbound-rtp" && r.kind === "video") {
         s.framesDecoded = r.framesDecoded || 0; s.width = r.frameWidth || 0;
+        s.freezeS = r.totalFreezesDuration || 0;
         s.height = r.frameHeight || 0; s.lost += r.packetsLost || 0;
         s.received += r.packetsReceived || 0; s.bytes += r.bytesReceived || 0;
       } else if (r.type === "inbound-rtp" && r.kind === "audio") {
