@@ -342,16 +342,32 @@ class Outbox:
         return await self._db.read(select)
 
     async def next_due_in_s(self) -> float | None:
-        """Seconds until the earliest pending unit is due (0 if one is due), None if none."""
+        """Seconds until a unit can be sent (0: now), None if nothing is pending.
+
+        Only units that :meth:`ready` could return count: a unit queued behind an earlier one of
+        the same patient waits for that one, so it does not make the sender spin.
+        """
         now = self._clock()
-        row = await self._db.read(
-            lambda c: c.execute(
-                "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
-            ).fetchone()
-        )
-        if row is None or row[0] is None:
-            return None
-        return max(0.0, float(row[0]) - now)
+
+        def select(conn: Connection) -> float | None:
+            window = conn.execute(
+                "SELECT patient_key, next_attempt_at FROM outbox INDEXED BY outbox_pending"
+                " WHERE state = 'pending' ORDER BY seq LIMIT ?",
+                (READY_WINDOW,),
+            ).fetchall()
+            seen: set[str] = set()
+            earliest: float | None = None
+            for patient_key, next_attempt_at in window:
+                if patient_key is not None:
+                    if patient_key in seen:
+                        continue
+                    seen.add(patient_key)
+                if earliest is None or next_attempt_at < earliest:
+                    earliest = float(next_attempt_at)
+            return earliest
+
+        earliest = await self._db.read(select)
+        return None if earliest is None else max(0.0, earliest - now)
 
     async def attachment_chunks(self, unit_id: str, client_id: str) -> AsyncIterator[bytes]:
         """Yield the stored content of one attachment, 64 KiB at a time (one DB read each)."""
