@@ -267,6 +267,7 @@ class TeleconsultMessage:
     text: str
     in_response_to: str | None = None
     attachments: tuple[tuple[str, str, str], ...] = ()  # (title, content type, url)
+    readings: tuple[Reading, ...] = ()  # shared Observations, as readings
 
 
 @dataclass(frozen=True, slots=True)

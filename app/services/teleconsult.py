@@ -34,6 +34,7 @@ from app.domain.outbox import (
     ResourceUpdate,
     UnitKind,
 )
+from app.domain.telemonitoring import Reading
 from app.domain.workflows import (
     SERVICE_SYSTEM,
     SharedAttachment,
@@ -49,6 +50,7 @@ from app.services.clinical_data import (
     conditional_create,
     make_unit,
 )
+from app.services.patients import readings_by_parameter
 
 ID_SYSTEM = "urn:ietf:rfc:3986"
 SHARED_KIND_EXTENSION = "https://fhir.regional-sim.example/StructureDefinition/shared-data-kind"
@@ -383,6 +385,7 @@ class TeleconsultService(WorkflowService):
             str((c.get("sender") or {}).get("reference")) for c in comms if c.get("sender")
         }
         names = await self._practitioner_names(people_refs)
+        shared = await self._shared_readings(comms)
         out = []
         for t in tasks:
             sid = ref_id(t.get("focus"), "ServiceRequest") or ""
@@ -393,7 +396,7 @@ class TeleconsultService(WorkflowService):
             except ValueError:
                 continue
             thread = tuple(
-                _message(c, names)
+                _message(c, names, shared)
                 for c in comms
                 if any(ref_id(b, "ServiceRequest") == sid for b in c.get("basedOn") or [])
             )
@@ -415,6 +418,27 @@ class TeleconsultService(WorkflowService):
             out.append(replace(consult, raw_task=dict(t), raw_request=dict(sr)))
         return out
 
+    async def _shared_readings(
+        self, comms: Sequence[Mapping[str, Any]]
+    ) -> dict[str, tuple[Reading, ...]]:
+        """The readings of every Observation shared in the thread, by Observation id."""
+        ids = sorted(
+            {
+                oid
+                for c in comms
+                for item in c.get("payload") or []
+                if (oid := ref_id(item.get("contentReference"), "Observation")) is not None
+            }
+        )
+        if not ids:
+            return {}
+        found = await self._reader.search("Observation", {"_id": ",".join(ids)})
+        out: dict[str, tuple[Reading, ...]] = {}
+        for obs in found.matches:
+            readings = readings_by_parameter([obs])
+            out[str(obs.get("id"))] = tuple(r for rs in readings.values() for r in rs)
+        return out
+
     async def _practitioner_names(self, refs: Iterable[str]) -> dict[str, str]:
         ids = sorted({r.split("/", 1)[1] for r in refs if r.startswith("Practitioner/")})
         if not ids:
@@ -425,9 +449,14 @@ class TeleconsultService(WorkflowService):
         }
 
 
-def _message(comm: Mapping[str, Any], names: Mapping[str, str]) -> TeleconsultMessage:
+def _message(
+    comm: Mapping[str, Any],
+    names: Mapping[str, str],
+    shared: Mapping[str, tuple[Reading, ...]],
+) -> TeleconsultMessage:
     texts: list[str] = []
     files: list[tuple[str, str, str]] = []
+    readings: list[Reading] = []
     for item in comm.get("payload") or []:
         if "contentString" in item:
             texts.append(str(item["contentString"]))
@@ -441,8 +470,12 @@ def _message(comm: Mapping[str, Any], names: Mapping[str, str]) -> TeleconsultMe
                 )
             )
         elif "contentReference" in item:
-            ref = str((item["contentReference"] or {}).get("reference") or "")
-            files.append((ref, "application/fhir+json", ref))
+            oid = ref_id(item["contentReference"], "Observation")
+            if oid is not None and oid in shared:
+                readings.extend(shared[oid])
+            else:  # not readable here (another type, or gone): keep the reference
+                ref = str((item["contentReference"] or {}).get("reference") or "")
+                files.append((ref, "application/fhir+json", ref))
     sender = str((comm.get("sender") or {}).get("reference") or "")
     replied = [str(r.get("reference")) for r in comm.get("inResponseTo") or []]
     return TeleconsultMessage(
@@ -453,4 +486,5 @@ def _message(comm: Mapping[str, Any], names: Mapping[str, str]) -> TeleconsultMe
         text="\n".join(texts),
         in_response_to=replied[0] if replied else None,
         attachments=tuple(files),
+        readings=tuple(sorted(readings, key=lambda r: (r.time_utc, r.parameter.key))),
     )

@@ -4,137 +4,137 @@
     <context>
         <name>AgendaPage</name>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="165" />
+            <location filename="../../ui/pages/agenda.py" line="166" />
             <source>&amp;Acting as:</source>
             <translation>&amp;Opera come:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="166" />
+            <location filename="../../ui/pages/agenda.py" line="167" />
             <source>Demo practitioner</source>
             <translation>Professionista dimostrativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="169" />
+            <location filename="../../ui/pages/agenda.py" line="170" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="170" />
+            <location filename="../../ui/pages/agenda.py" line="171" />
             <source>Refresh the agenda (F5)</source>
             <translation>Aggiorna l'agenda (F5)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="172" />
+            <location filename="../../ui/pages/agenda.py" line="173" />
             <source>Time</source>
             <translation>Ora</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="172" />
+            <location filename="../../ui/pages/agenda.py" line="173" />
             <source>Service</source>
             <translation>Prestazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="172" />
+            <location filename="../../ui/pages/agenda.py" line="173" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="172" />
+            <location filename="../../ui/pages/agenda.py" line="173" />
             <source>Details</source>
             <translation>Dettagli</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="173" />
+            <location filename="../../ui/pages/agenda.py" line="174" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="175" />
+            <location filename="../../ui/pages/agenda.py" line="176" />
             <source>Today's agenda</source>
             <translation>Agenda di oggi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="176" />
+            <location filename="../../ui/pages/agenda.py" line="177" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="177" />
+            <location filename="../../ui/pages/agenda.py" line="181" />
             <source>&amp;Open patient</source>
             <translation>&amp;Apri paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="178" />
+            <location filename="../../ui/pages/agenda.py" line="182" />
             <source>Open the patient of the selected item</source>
             <translation>Apri il paziente della voce selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="179" />
+            <location filename="../../ui/pages/agenda.py" line="186" />
             <source>Open &amp;teleconsult</source>
             <translation>Apri &amp;teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="180" />
+            <location filename="../../ui/pages/agenda.py" line="187" />
             <source>Open the selected teleconsult request</source>
             <translation>Apri la richiesta di teleconsulto selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="181" />
+            <location filename="../../ui/pages/agenda.py" line="191" />
             <source>Ac&amp;knowledge alert</source>
             <translation>&amp;Prendi visione dell'allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="182" />
+            <location filename="../../ui/pages/agenda.py" line="192" />
             <source>Acknowledge the selected alert</source>
             <translation>Prendi visione dell'allarme selezionato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="183" />
+            <location filename="../../ui/pages/agenda.py" line="196" />
             <source>Start &amp;call</source>
             <translation>Avvia &amp;chiamata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="185" />
+            <location filename="../../ui/pages/agenda.py" line="197" />
             <source>Start the televisit or teleassistance call of the selected item</source>
             <translation>Avvia la chiamata di televisita o teleassistenza della voce selezionata</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="187" />
+            <location filename="../../ui/pages/agenda.py" line="200" />
             <source>Agenda message</source>
             <translation>Messaggio dell'agenda</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="209" />
+            <location filename="../../ui/pages/agenda.py" line="222" />
             <source>Loading the agenda</source>
             <translation>Caricamento dell'agenda</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="219" />
+            <location filename="../../ui/pages/agenda.py" line="232" />
             <source>Offline: showing the agenda saved at %1. It may not be up to date.</source>
             <translation>Non in linea: agenda salvata alle %1. Potrebbe non essere aggiornata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="230" />
+            <location filename="../../ui/pages/agenda.py" line="249" />
             <source>The agenda cannot be loaded and no saved copy is available (%1).</source>
             <translation>Impossibile caricare l'agenda e nessuna copia salvata disponibile (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="304" />
+            <location filename="../../ui/pages/agenda.py" line="323" />
             <source>Acknowledging the alert</source>
             <translation>Presa visione dell'allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="307" />
+            <location filename="../../ui/pages/agenda.py" line="326" />
             <source>The alert was not acknowledged (%1).</source>
             <translation>Presa visione non registrata (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="312" />
+            <location filename="../../ui/pages/agenda.py" line="331" />
             <source>Alert acknowledged.</source>
             <translation>Presa visione registrata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="328" />
+            <location filename="../../ui/pages/agenda.py" line="347" />
             <source>Call requested: the Calls area opens it.</source>
             <translation>Chiamata richiesta: l'area Chiamate la apre.</translation>
         </message>
@@ -142,168 +142,168 @@
     <context>
         <name>PatientPage</name>
         <message>
-            <location filename="../../ui/pages/patient.py" line="270" />
+            <location filename="../../ui/pages/patient.py" line="281" />
             <source>&amp;Find:</source>
             <extracomment>The last finished call with the open patient: (patient id, Encounter ref, start, end).</extracomment>
             <translation>&amp;Cerca:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="272" />
+            <location filename="../../ui/pages/patient.py" line="283" />
             <source>Codice fiscale, STP/ENI code, TEAM number or name</source>
             <translation>Codice fiscale, codice STP/ENI, numero TEAM o nome</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="274" />
+            <location filename="../../ui/pages/patient.py" line="285" />
             <source>Patient search (Ctrl+F)</source>
             <translation>Ricerca paziente (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="275" />
+            <location filename="../../ui/pages/patient.py" line="286" />
             <source>Search</source>
             <translation>Cerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="276" />
+            <location filename="../../ui/pages/patient.py" line="287" />
             <source>Search patients</source>
             <translation>Cerca pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="277" />
+            <location filename="../../ui/pages/patient.py" line="288" />
             <source>Search message</source>
             <translation>Messaggio della ricerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="278" />
+            <location filename="../../ui/pages/patient.py" line="289" />
             <source>Patients found</source>
             <translation>Pazienti trovati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="279" />
+            <location filename="../../ui/pages/patient.py" line="290" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="280" />
+            <location filename="../../ui/pages/patient.py" line="291" />
             <source>Identity:</source>
             <translation>Identità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="281" />
+            <location filename="../../ui/pages/patient.py" line="292" />
             <source>Consents:</source>
             <translation>Consensi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="282" />
+            <location filename="../../ui/pages/patient.py" line="293" />
             <source>Care plans:</source>
             <translation>Piani di cura:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="283" />
+            <location filename="../../ui/pages/patient.py" line="294" />
             <source>Identity</source>
             <translation>Identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="284" />
+            <location filename="../../ui/pages/patient.py" line="295" />
             <source>Consents</source>
             <translation>Consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="285" />
+            <location filename="../../ui/pages/patient.py" line="296" />
             <source>Care plans</source>
             <translation>Piani di cura</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="286" />
+            <location filename="../../ui/pages/patient.py" line="297" />
             <source>Identity warnings</source>
             <translation>Avvisi sull'identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="287" />
+            <location filename="../../ui/pages/patient.py" line="298" />
             <source>Patient name</source>
             <translation>Nome del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="288" />
+            <location filename="../../ui/pages/patient.py" line="299" />
             <source>&amp;Devices</source>
             <translation>&amp;Dispositivi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="289" />
+            <location filename="../../ui/pages/patient.py" line="300" />
             <source>Devices in use</source>
             <translation>Dispositivi in uso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="290" />
+            <location filename="../../ui/pages/patient.py" line="301" />
             <source>&amp;Latest readings</source>
             <translation>&amp;Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="291" />
+            <location filename="../../ui/pages/patient.py" line="302" />
             <source>Latest readings</source>
             <translation>Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="292" />
+            <location filename="../../ui/pages/patient.py" line="306" />
             <source>Record &amp;consents</source>
             <translation>Registra &amp;consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="294" />
+            <location filename="../../ui/pages/patient.py" line="307" />
             <source>Record the consents the patient has just given</source>
             <translation>Registra i consensi appena espressi dal paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="296" />
+            <location filename="../../ui/pages/patient.py" line="311" />
             <source>Visit &amp;report...</source>
             <translation>&amp;Referto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="297" />
+            <location filename="../../ui/pages/patient.py" line="312" />
             <source>Write the televisit report</source>
             <translation>Scrivi il referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="298" />
+            <location filename="../../ui/pages/patient.py" line="316" />
             <source>Satisfaction &amp;questionnaire...</source>
             <translation>&amp;Questionario di soddisfazione...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="300" />
+            <location filename="../../ui/pages/patient.py" line="317" />
             <source>Fill the satisfaction questionnaire with the patient</source>
             <translation>Compila il questionario di soddisfazione con il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="302" />
+            <location filename="../../ui/pages/patient.py" line="321" />
             <source>Request t&amp;eleconsult...</source>
             <translation>Richiedi t&amp;eleconsulto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="303" />
+            <location filename="../../ui/pages/patient.py" line="322" />
             <source>Ask a specialist for a teleconsult</source>
             <translation>Chiedi un teleconsulto a uno specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="304" />
+            <location filename="../../ui/pages/patient.py" line="326" />
             <source>Point-of-care &amp;measurement...</source>
             <translation>&amp;Misurazione in farmacia...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="306" />
+            <location filename="../../ui/pages/patient.py" line="327" />
             <source>Pharmacy mode: measure the patient and send the readings</source>
             <translation>Modalità farmacia: misura il paziente e invia i valori</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="320" />
+            <location filename="../../ui/pages/patient.py" line="342" />
             <source>Searching patients</source>
             <translation>Ricerca dei pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="329" />
+            <location filename="../../ui/pages/patient.py" line="351" />
             <source>No patient found.</source>
             <translation>Nessun paziente trovato.</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../ui/pages/patient.py" line="331" />
+            <location filename="../../ui/pages/patient.py" line="353" />
             <source>%n patient(s) found.</source>
             <translation>
                 <numerusform>%n paziente trovato.</numerusform>
@@ -311,52 +311,52 @@
             </translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="360" />
+            <location filename="../../ui/pages/patient.py" line="382" />
             <source>Loading the patient</source>
             <translation>Caricamento del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="376" />
+            <location filename="../../ui/pages/patient.py" line="399" />
             <source>No patient open</source>
             <translation>Nessun paziente aperto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="390" />
+            <location filename="../../ui/pages/patient.py" line="413" />
             <source>Sex %1, born %2; %3</source>
             <translation>Sesso %1, nato/a il %2; %3</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="398" />
+            <location filename="../../ui/pages/patient.py" line="421" />
             <source>informed medical consent</source>
             <translation>consenso informato all'atto sanitario</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="399" />
+            <location filename="../../ui/pages/patient.py" line="422" />
             <source>consent to telemedicine</source>
             <translation>consenso alla telemedicina</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="401" />
+            <location filename="../../ui/pages/patient.py" line="424" />
             <source>yes</source>
             <translation>sì</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="401" />
+            <location filename="../../ui/pages/patient.py" line="424" />
             <source>MISSING</source>
             <translation>MANCANTE</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="405" />
+            <location filename="../../ui/pages/patient.py" line="428" />
             <source>A televisit needs both consents.</source>
             <translation>La televisita richiede entrambi i consensi.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="407" />
+            <location filename="../../ui/pages/patient.py" line="430" />
             <source>none</source>
             <translation>nessuno</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="447" />
+            <location filename="../../ui/pages/patient.py" line="470" />
             <source>Recording consents</source>
             <translation>Registrazione dei consensi</translation>
         </message>
@@ -868,218 +868,218 @@
     <context>
         <name>TeleconsultsPage</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="361" />
+            <location filename="../../ui/pages/teleconsults.py" line="367" />
             <source>&amp;Show:</source>
             <translation>&amp;Mostra:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="362" />
+            <location filename="../../ui/pages/teleconsults.py" line="368" />
             <source>Received</source>
             <translation>Ricevuti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="363" />
+            <location filename="../../ui/pages/teleconsults.py" line="369" />
             <source>Sent</source>
             <translation>Inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="364" />
+            <location filename="../../ui/pages/teleconsults.py" line="370" />
             <source>Received or sent teleconsults</source>
             <translation>Teleconsulti ricevuti o inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="365" />
+            <location filename="../../ui/pages/teleconsults.py" line="371" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="366" />
+            <location filename="../../ui/pages/teleconsults.py" line="372" />
             <source>Refresh the teleconsults</source>
             <translation>Aggiorna i teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>Reason</source>
             <translation>Motivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="374" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="370" />
+            <location filename="../../ui/pages/teleconsults.py" line="376" />
             <source>Teleconsults</source>
             <translation>Teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="371" />
+            <location filename="../../ui/pages/teleconsults.py" line="377" />
             <source>Messages of the teleconsult</source>
             <translation>Messaggi del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="372" />
+            <location filename="../../ui/pages/teleconsults.py" line="378" />
             <source>Shared &amp;data (Enter saves a copy)</source>
             <translation>&amp;Dati condivisi (Invio ne salva una copia)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="373" />
+            <location filename="../../ui/pages/teleconsults.py" line="379" />
             <source>Shared data</source>
             <translation>Dati condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="380" />
             <source>&amp;Reply:</source>
             <translation>&amp;Risposta:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="375" />
+            <location filename="../../ui/pages/teleconsults.py" line="381" />
             <source>Reply text</source>
             <translation>Testo della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="376" />
+            <location filename="../../ui/pages/teleconsults.py" line="383" />
             <source>A&amp;ccept</source>
             <translation>A&amp;ccetta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="377" />
+            <location filename="../../ui/pages/teleconsults.py" line="383" />
             <source>Accept the teleconsult</source>
             <translation>Accetta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="378" />
+            <location filename="../../ui/pages/teleconsults.py" line="384" />
             <source>Re&amp;ject</source>
             <translation>Ri&amp;fiuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="379" />
+            <location filename="../../ui/pages/teleconsults.py" line="384" />
             <source>Reject the teleconsult</source>
             <translation>Rifiuta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="380" />
+            <location filename="../../ui/pages/teleconsults.py" line="385" />
             <source>Send re&amp;ply</source>
             <translation>Invia ris&amp;posta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="381" />
+            <location filename="../../ui/pages/teleconsults.py" line="385" />
             <source>Send the reply</source>
             <translation>Invia la risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="382" />
+            <location filename="../../ui/pages/teleconsults.py" line="388" />
             <source>Co&amp;mplete</source>
             <translation>Co&amp;ncludi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="383" />
+            <location filename="../../ui/pages/teleconsults.py" line="389" />
             <source>Mark the teleconsult as completed</source>
             <translation>Segna il teleconsulto come concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="384" />
+            <location filename="../../ui/pages/teleconsults.py" line="393" />
             <source>Open &amp;patient</source>
             <translation>Apri &amp;paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="385" />
+            <location filename="../../ui/pages/teleconsults.py" line="394" />
             <source>Open the patient of the teleconsult</source>
             <translation>Apri il paziente del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="386" />
+            <location filename="../../ui/pages/teleconsults.py" line="398" />
             <source>&amp;Video room</source>
             <translation>Stanza &amp;video</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="388" />
+            <location filename="../../ui/pages/teleconsults.py" line="399" />
             <source>Join the teleconsult's video room with the other clinicians</source>
             <translation>Entra nella stanza video del teleconsulto con gli altri professionisti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="390" />
+            <location filename="../../ui/pages/teleconsults.py" line="402" />
             <source>Teleconsult message</source>
             <translation>Messaggio del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="408" />
-            <location filename="../../ui/pages/teleconsults.py" line="416" />
+            <location filename="../../ui/pages/teleconsults.py" line="420" />
+            <location filename="../../ui/pages/teleconsults.py" line="428" />
             <source>Loading teleconsults</source>
             <translation>Caricamento dei teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="419" />
+            <location filename="../../ui/pages/teleconsults.py" line="431" />
             <source>The teleconsults cannot be loaded (%1).</source>
             <translation>Impossibile caricare i teleconsulti (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="468" />
+            <location filename="../../ui/pages/teleconsults.py" line="480" />
             <source>No teleconsult selected.</source>
             <translation>Nessun teleconsulto selezionato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="519" />
+            <location filename="../../ui/pages/teleconsults.py" line="540" />
             <source>Updating the teleconsult</source>
             <translation>Aggiornamento del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="520" />
+            <location filename="../../ui/pages/teleconsults.py" line="541" />
             <source>Status updated.</source>
             <translation>Stato aggiornato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="532" />
+            <location filename="../../ui/pages/teleconsults.py" line="553" />
             <source>Sending the reply</source>
             <translation>Invio della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="539" />
+            <location filename="../../ui/pages/teleconsults.py" line="560" />
             <source>Reply sent.</source>
             <translation>Risposta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="550" />
+            <location filename="../../ui/pages/teleconsults.py" line="571" />
             <source>Someone else changed this teleconsult; it has been reloaded.</source>
             <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="553" />
+            <location filename="../../ui/pages/teleconsults.py" line="574" />
             <source>Write a reply first.</source>
             <translation>Scrivi prima una risposta.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="555" />
+            <location filename="../../ui/pages/teleconsults.py" line="576" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="573" />
+            <location filename="../../ui/pages/teleconsults.py" line="594" />
             <source>Teleconsult room: %1</source>
             <translation>Stanza del teleconsulto: %1</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="593" />
+            <location filename="../../ui/pages/teleconsults.py" line="615" />
             <source>Save a copy</source>
             <translation>Salva una copia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="607" />
+            <location filename="../../ui/pages/teleconsults.py" line="629" />
             <source>Downloading the shared file</source>
             <translation>Scaricamento del file condiviso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="608" />
+            <location filename="../../ui/pages/teleconsults.py" line="630" />
             <source>Saved.</source>
             <translation>Salvato.</translation>
         </message>
@@ -1087,218 +1087,218 @@
     <context>
         <name>VisitReportEditor</name>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="195" />
+            <location filename="../../ui/visit_report_editor.py" line="197" />
             <source>Televisit report</source>
             <translation>Referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="196" />
+            <location filename="../../ui/visit_report_editor.py" line="198" />
             <source>Referto di Televisita (LOINC 75496-0)</source>
             <translation>Referto di Televisita (LOINC 75496-0)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="197" />
+            <location filename="../../ui/visit_report_editor.py" line="199" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="198" />
+            <location filename="../../ui/visit_report_editor.py" line="200" />
             <source>&amp;Service:</source>
             <translation>&amp;Prestazione:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="199" />
+            <location filename="../../ui/visit_report_editor.py" line="201" />
             <source>S&amp;tart:</source>
             <translation>&amp;Inizio:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="200" />
+            <location filename="../../ui/visit_report_editor.py" line="202" />
             <source>&amp;End:</source>
             <translation>&amp;Fine:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="202" />
+            <location filename="../../ui/visit_report_editor.py" line="204" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="203" />
+            <location filename="../../ui/visit_report_editor.py" line="205" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="204" />
+            <location filename="../../ui/visit_report_editor.py" line="206" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="209" />
+            <location filename="../../ui/visit_report_editor.py" line="211" />
             <source>&amp;Reason for the visit</source>
             <translation>&amp;Motivo della televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="210" />
+            <location filename="../../ui/visit_report_editor.py" line="212" />
             <source>&amp;History</source>
             <translation>&amp;Anamnesi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="211" />
+            <location filename="../../ui/visit_report_editor.py" line="213" />
             <source>E&amp;xamination and measured parameters</source>
             <translation>&amp;Esame obiettivo e parametri rilevati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="212" />
+            <location filename="../../ui/visit_report_editor.py" line="214" />
             <source>&amp;Conclusions</source>
             <translation>&amp;Conclusioni</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="213" />
+            <location filename="../../ui/visit_report_editor.py" line="215" />
             <source>Recommended te&amp;sts</source>
             <translation>Accertamenti &amp;consigliati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="214" />
+            <location filename="../../ui/visit_report_editor.py" line="216" />
             <source>Thera&amp;py</source>
             <translation>&amp;Terapia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="219" />
+            <location filename="../../ui/visit_report_editor.py" line="221" />
             <source>Include the latest readings in the report</source>
             <translation>Includi le ultime misurazioni nel referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="221" />
+            <location filename="../../ui/visit_report_editor.py" line="223" />
             <source>Service delivered</source>
             <translation>Prestazione erogata</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="222" />
+            <location filename="../../ui/visit_report_editor.py" line="224" />
             <source>Start of the visit</source>
             <translation>Inizio della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="223" />
+            <location filename="../../ui/visit_report_editor.py" line="225" />
             <source>End of the visit</source>
             <translation>Fine della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="224" />
+            <location filename="../../ui/visit_report_editor.py" line="226" />
             <source>Remote delivery statement</source>
             <translation>Dichiarazione di erogazione a distanza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="225" />
+            <location filename="../../ui/visit_report_editor.py" line="227" />
             <source>Report status</source>
             <translation>Stato del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="226" />
+            <location filename="../../ui/visit_report_editor.py" line="229" />
             <source>Pre&amp;view PDF</source>
             <translation>Ante&amp;prima PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="227" />
+            <location filename="../../ui/visit_report_editor.py" line="229" />
             <source>Preview the report as PDF</source>
             <translation>Anteprima del referto in PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="228" />
+            <location filename="../../ui/visit_report_editor.py" line="230" />
             <source>Pr&amp;int...</source>
             <translation>&amp;Stampa...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="229" />
+            <location filename="../../ui/visit_report_editor.py" line="230" />
             <source>Print the report</source>
             <translation>Stampa il referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="230" />
+            <location filename="../../ui/visit_report_editor.py" line="233" />
             <source>Si&amp;gn and send</source>
             <translation>&amp;Firma e invia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="231" />
+            <location filename="../../ui/visit_report_editor.py" line="234" />
             <source>Sign the report and send it to the record</source>
             <translation>Firma il referto e invialo al fascicolo</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="232" />
+            <location filename="../../ui/visit_report_editor.py" line="236" />
             <source>Close</source>
             <translation>Chiudi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="233" />
+            <location filename="../../ui/visit_report_editor.py" line="236" />
             <source>Close the editor (the draft is kept)</source>
             <translation>Chiudi l'editor (la bozza resta salvata)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="307" />
+            <location filename="../../ui/visit_report_editor.py" line="311" />
             <source>Opening the draft</source>
             <translation>Apertura della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="317" />
+            <location filename="../../ui/visit_report_editor.py" line="321" />
             <source>Draft restored.</source>
             <translation>Bozza ripristinata.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="330" />
+            <location filename="../../ui/visit_report_editor.py" line="334" />
             <source>Saving the draft</source>
             <translation>Salvataggio della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="333" />
+            <location filename="../../ui/visit_report_editor.py" line="337" />
             <source>The draft could not be saved (%1).</source>
             <translation>Impossibile salvare la bozza (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="339" />
+            <location filename="../../ui/visit_report_editor.py" line="344" />
             <source>Draft saved at %1.</source>
             <translation>Bozza salvata alle %1.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="357" />
+            <location filename="../../ui/visit_report_editor.py" line="362" />
             <source>Write the reason for the visit.</source>
             <translation>Scrivi il motivo della visita.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="358" />
+            <location filename="../../ui/visit_report_editor.py" line="363" />
             <source>Write the conclusions.</source>
             <translation>Scrivi le conclusioni.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="359" />
+            <location filename="../../ui/visit_report_editor.py" line="364" />
             <source>The visit ends before it starts.</source>
             <translation>La visita termina prima di iniziare.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="368" />
-            <location filename="../../ui/visit_report_editor.py" line="371" />
+            <location filename="../../ui/visit_report_editor.py" line="373" />
+            <location filename="../../ui/visit_report_editor.py" line="376" />
             <source>Report preview</source>
             <translation>Anteprima del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="403" />
+            <location filename="../../ui/visit_report_editor.py" line="409" />
             <source>The printer cannot be opened.</source>
             <translation>Impossibile aprire la stampante.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="439" />
+            <location filename="../../ui/visit_report_editor.py" line="445" />
             <source>Signing and sending...</source>
             <translation>Firma e invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="441" />
+            <location filename="../../ui/visit_report_editor.py" line="447" />
             <source>Sending the report</source>
             <translation>Invio del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="449" />
+            <location filename="../../ui/visit_report_editor.py" line="455" />
             <source>Report signed and sent to the patient's record.</source>
             <translation>Referto firmato e inviato al fascicolo del paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="455" />
+            <location filename="../../ui/visit_report_editor.py" line="461" />
             <source>The report was not sent (%1); the draft is kept, try again.</source>
             <translation>Il referto non è stato inviato (%1); la bozza è conservata, riprova.</translation>
         </message>
@@ -1306,218 +1306,218 @@
     <context>
         <name>Workflows</name>
         <message>
-            <location filename="../../ui/clinical.py" line="135" />
+            <location filename="../../ui/clinical.py" line="143" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="136" />
+            <location filename="../../ui/clinical.py" line="144" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="137" />
+            <location filename="../../ui/clinical.py" line="145" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="138" />
+            <location filename="../../ui/clinical.py" line="146" />
             <source>Telemonitoring</source>
             <translation>Telemonitoraggio</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="139" />
+            <location filename="../../ui/clinical.py" line="147" />
             <source>Alert</source>
             <translation>Allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="145" />
+            <location filename="../../ui/clinical.py" line="153" />
             <source>Booked</source>
             <translation>Prenotato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="146" />
+            <location filename="../../ui/clinical.py" line="154" />
             <source>Arrived</source>
             <translation>Presente</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="147" />
+            <location filename="../../ui/clinical.py" line="155" />
             <source>Done</source>
             <translation>Svolto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="148" />
+            <location filename="../../ui/clinical.py" line="156" />
             <source>Pending</source>
             <translation>In attesa</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="149" />
+            <location filename="../../ui/clinical.py" line="157" />
             <source>Proposed</source>
             <translation>Proposto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="150" />
+            <location filename="../../ui/clinical.py" line="158" />
             <source>Active</source>
             <translation>Attivo</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="151" />
+            <location filename="../../ui/clinical.py" line="159" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="152" />
+            <location filename="../../ui/clinical.py" line="160" />
             <source>Accepted</source>
             <translation>Accettato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="153" />
+            <location filename="../../ui/clinical.py" line="161" />
             <source>In progress</source>
             <translation>In corso</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="154" />
+            <location filename="../../ui/clinical.py" line="162" />
             <source>Completed</source>
             <translation>Concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="155" />
+            <location filename="../../ui/clinical.py" line="163" />
             <source>Rejected</source>
             <translation>Rifiutato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="156" />
+            <location filename="../../ui/clinical.py" line="164" />
             <source>Cancelled</source>
             <translation>Annullato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="163" />
+            <location filename="../../ui/clinical.py" line="171" />
             <source>The codice fiscale on record is not valid (wrong check letter).</source>
             <translation>Il codice fiscale registrato non è valido (carattere di controllo errato).</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="166" />
+            <location filename="../../ui/clinical.py" line="174" />
             <source>The codice fiscale does not match the recorded sex: check identity.</source>
             <translation>Il codice fiscale non corrisponde al sesso registrato: verificare l'identità.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="169" />
+            <location filename="../../ui/clinical.py" line="177" />
             <source>The codice fiscale does not match the recorded birth date: check identity.</source>
             <translation>Il codice fiscale non corrisponde alla data di nascita registrata: verificare l'identità.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="173" />
+            <location filename="../../ui/clinical.py" line="181" />
             <source>Omocodia variant of the codice fiscale: another person may share the base code.</source>
             <translation>Codice fiscale in omocodia: un'altra persona può avere lo stesso codice di base.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="183" />
+            <location filename="../../ui/clinical.py" line="191" />
             <source>A codice fiscale has 16 characters.</source>
             <translation>Il codice fiscale ha 16 caratteri.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="186" />
+            <location filename="../../ui/clinical.py" line="194" />
             <source>Invalid codice fiscale: characters in unexpected positions.</source>
             <translation>Codice fiscale non valido: caratteri in posizioni inattese.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="189" />
+            <location filename="../../ui/clinical.py" line="197" />
             <source>Invalid codice fiscale: wrong check letter. Check for typing errors.</source>
             <translation>Codice fiscale non valido: carattere di controllo errato. Verificare errori di battitura.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="192" />
+            <location filename="../../ui/clinical.py" line="200" />
             <source>Invalid codice fiscale: impossible birth day.</source>
             <translation>Codice fiscale non valido: giorno di nascita impossibile.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="195" />
+            <location filename="../../ui/clinical.py" line="203" />
             <source>Invalid codice fiscale: impossible birth date.</source>
             <translation>Codice fiscale non valido: data di nascita impossibile.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="198" />
+            <location filename="../../ui/clinical.py" line="206" />
             <source>Invalid codice fiscale.</source>
             <translation>Codice fiscale non valido.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="53" />
+            <location filename="../../ui/pages/agenda.py" line="54" />
             <source>General practitioner (Bianchi)</source>
             <translation>Medico di medicina generale (Bianchi)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="54" />
+            <location filename="../../ui/pages/agenda.py" line="55" />
             <source>Community nurse (Colombo)</source>
             <translation>Infermiere di famiglia e comunità (Colombo)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="55" />
+            <location filename="../../ui/pages/agenda.py" line="56" />
             <source>Pharmacist (Ferrari)</source>
             <translation>Farmacista (Ferrari)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/agenda.py" line="56" />
+            <location filename="../../ui/pages/agenda.py" line="57" />
             <source>Cardiologist (Romano)</source>
             <translation>Cardiologo (Romano)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="55" />
+            <location filename="../../ui/pages/patient.py" line="59" />
             <source>Type a codice fiscale, an STP/ENI code, a TEAM number or a name.</source>
             <translation>Digita un codice fiscale, un codice STP/ENI, un numero TEAM o un nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="58" />
+            <location filename="../../ui/pages/patient.py" line="62" />
             <source>An STP or ENI code is the prefix followed by 13 digits.</source>
             <translation>Un codice STP o ENI è il prefisso seguito da 13 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="61" />
+            <location filename="../../ui/pages/patient.py" line="65" />
             <source>A TEAM card number has 20 digits.</source>
             <translation>Il numero della tessera TEAM ha 20 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="64" />
+            <location filename="../../ui/pages/patient.py" line="68" />
             <source>Type at least two letters of the name.</source>
             <translation>Digita almeno due lettere del nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="68" />
+            <location filename="../../ui/pages/patient.py" line="72" />
             <source>The operation failed (%1); check the connection.</source>
             <translation>Operazione non riuscita (%1); verificare la connessione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="76" />
+            <location filename="../../ui/pages/patient.py" line="80" />
             <source>Codice fiscale</source>
             <translation>Codice fiscale</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="79" />
+            <location filename="../../ui/pages/patient.py" line="83" />
             <source>STP code</source>
             <translation>Codice STP</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="80" />
+            <location filename="../../ui/pages/patient.py" line="84" />
             <source>ENI code</source>
             <translation>Codice ENI</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="81" />
+            <location filename="../../ui/pages/patient.py" line="85" />
             <source>TEAM card</source>
             <translation>Tessera TEAM</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="82" />
-            <location filename="../../ui/pages/patient.py" line="84" />
+            <location filename="../../ui/pages/patient.py" line="86" />
+            <location filename="../../ui/pages/patient.py" line="88" />
             <source>Identifier</source>
             <translation>Identificativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="90" />
+            <location filename="../../ui/pages/patient.py" line="94" />
             <source>M</source>
             <translation>M</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="91" />
+            <location filename="../../ui/pages/patient.py" line="95" />
             <source>F</source>
             <translation>F</translation>
         </message>

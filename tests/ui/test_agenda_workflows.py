@@ -342,7 +342,14 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
         timeout=15_000,
     )
     assert "Valuteresti un aumento del diuretico?" in consults.thread_view.toPlainText()
-    assert consults.files.count() >= 3  # the file, the trend picture, the shared readings
+    assert consults.files.count() == 2  # the file and the trend picture
+    # The shared readings are shown as readings (the latest of each parameter), not as ids.
+    thread = consults.thread_view.toPlainText()
+    assert "Shared readings:" in thread and "Observation/" not in thread
+    shared = consults.current.messages[0].readings
+    assert shared and {r.parameter for r in shared} == {
+        r.parameter for r in patient.header.last_readings
+    }
     target = tmp_path / "ecg-copy.txt"
     consults.save_attachment(
         next(

@@ -6,7 +6,7 @@ import mimetypes
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QIODevice, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QIODevice, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,7 +45,7 @@ from ui.clinical import BusyRunner, clinical_services, label_controls, open_pati
 from ui.context import UiContext
 from ui.pages.agenda import local_time, role_label
 from ui.pages.base import Page
-from ui.trend_view import TrendView
+from ui.trend_view import TrendView, display_unit, parameter_label
 
 _IMAGE_TYPES = ("image/png", "image/jpeg")
 
@@ -489,6 +489,15 @@ class TeleconsultsPage(Page):
                 + escape(m.text).replace("\n", "<br/>")
                 + "</p>"
             )
+            if m.readings:
+                rows = "".join(
+                    f"<li>{escape(parameter_label(r.parameter))}: "
+                    f"{escape(QLocale().toString(r.value, 'g', 6))} "
+                    f"{escape(display_unit(r.parameter))} "
+                    f"({escape(local_time(r.time_utc, with_date=True))})</li>"
+                    for r in m.readings
+                )
+                parts.append(f"<p>{escape(self.tr('Shared readings:'))}</p><ul>{rows}</ul>")
             for title, ctype, url in m.attachments:
                 item = QListWidgetItem(f"{title} ({ctype})", self.files)
                 item.setData(Qt.ItemDataRole.UserRole, (title, ctype, url))
