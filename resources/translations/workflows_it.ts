@@ -1029,57 +1029,62 @@
             <translation>Nessun teleconsulto selezionato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="540" />
+            <location filename="../../ui/pages/teleconsults.py" line="500" />
+            <source>Shared readings:</source>
+            <translation>Misurazioni condivise:</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/teleconsults.py" line="541" />
             <source>Updating the teleconsult</source>
             <translation>Aggiornamento del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="541" />
+            <location filename="../../ui/pages/teleconsults.py" line="542" />
             <source>Status updated.</source>
             <translation>Stato aggiornato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="553" />
+            <location filename="../../ui/pages/teleconsults.py" line="554" />
             <source>Sending the reply</source>
             <translation>Invio della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="560" />
+            <location filename="../../ui/pages/teleconsults.py" line="561" />
             <source>Reply sent.</source>
             <translation>Risposta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="571" />
+            <location filename="../../ui/pages/teleconsults.py" line="572" />
             <source>Someone else changed this teleconsult; it has been reloaded.</source>
             <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="574" />
+            <location filename="../../ui/pages/teleconsults.py" line="575" />
             <source>Write a reply first.</source>
             <translation>Scrivi prima una risposta.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="576" />
+            <location filename="../../ui/pages/teleconsults.py" line="577" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="594" />
+            <location filename="../../ui/pages/teleconsults.py" line="595" />
             <source>Teleconsult room: %1</source>
             <translation>Stanza del teleconsulto: %1</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="615" />
+            <location filename="../../ui/pages/teleconsults.py" line="616" />
             <source>Save a copy</source>
             <translation>Salva una copia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="629" />
+            <location filename="../../ui/pages/teleconsults.py" line="630" />
             <source>Downloading the shared file</source>
             <translation>Scaricamento del file condiviso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="630" />
+            <location filename="../../ui/pages/teleconsults.py" line="631" />
             <source>Saved.</source>
             <translation>Salvato.</translation>
         </message>

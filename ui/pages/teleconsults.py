@@ -497,7 +497,8 @@ class TeleconsultsPage(Page):
                     f"({escape(local_time(r.time_utc, with_date=True))})</li>"
                     for r in m.readings
                 )
-                parts.append(f"<p>{escape(self.tr('Shared readings:'))}</p><ul>{rows}</ul>")
+                caption = self.tr("Shared readings:")
+                parts.append(f"<p>{escape(caption)}</p><ul>{rows}</ul>")
             for title, ctype, url in m.attachments:
                 item = QListWidgetItem(f"{title} ({ctype})", self.files)
                 item.setData(Qt.ItemDataRole.UserRole, (title, ctype, url))
