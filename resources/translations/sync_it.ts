@@ -173,5 +173,25 @@
         <source>Sign in to see and send the work saved on this computer.</source>
         <translation>Accedi per vedere e inviare il lavoro salvato su questo computer.</translation>
     </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="317" />
+        <source>Waiting to be sent</source>
+        <translation>In attesa di invio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="324" />
+        <source>Next try</source>
+        <translation>Prossimo tentativo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="325" />
+        <source>Last problem</source>
+        <translation>Ultimo problema</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="406" />
+        <source>now</source>
+        <translation>ora</translation>
+    </message>
 </context>
 </TS>

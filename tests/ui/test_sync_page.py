@@ -139,3 +139,37 @@ def test_italian_texts(ctx: UiContext, qtbot) -> None:
         assert page.notice.text().startswith("Accedi per vedere")
     finally:
         ctx.translations.apply("en")
+
+
+def test_offline_items_wait_with_an_explanation(qapp, qtbot, tmp_path: Path) -> None:
+    # A backend address where nothing listens: the workstation is offline.
+    ws = Workstation(
+        settings=Settings(backend_url="http://127.0.0.1:9"), paths=Paths.default().ensure()
+    )
+    ws.start()
+    try:
+        ctx = UiContext(ws, Bridge(ws.runtime, ws.bus), Translations(QApplication.instance()))
+        page = SyncPage(ctx)
+        qtbot.addWidget(page)
+        page.show()
+
+        async def setup() -> None:
+            vault = await open_test_vault(tmp_path / "off.vault", os.urandom(32))
+            await vault.outbox.enqueue(measurement_unit())
+            assert ws.sync is not None
+            await ws.sync.attach(vault)
+
+        ws.runtime.submit(setup()).result(timeout=20)
+        qtbot.waitUntil(
+            lambda: (
+                page.waiting_table.rowCount() == 1 and page.waiting_table.item(0, 2).text() == "1"
+            ),
+            timeout=20_000,
+        )
+        assert page.waiting_table.item(0, 4).text() == (
+            "The regional server could not be reached or answered badly."
+        )
+        assert page.state_value.text() == "Offline: work is saved on this computer"
+        assert page.pending_value.text() == "1" and page.dead_table.rowCount() == 0
+    finally:
+        ws.stop()

@@ -96,6 +96,21 @@ class SyncPage(Page):
         self.dead_table.verticalHeader().setVisible(False)
         self.dead_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.dead_table.itemSelectionChanged.connect(self._update_buttons)
+        self.dead_heading = QLabel(self)
+        self.dead_heading.setBuddy(self.dead_table)
+        self.waiting_heading = QLabel(self)
+        self.waiting_table = QTableWidget(0, 5, self)
+        self.waiting_table.setObjectName("syncWaiting")
+        self.waiting_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.waiting_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.waiting_table.verticalHeader().setVisible(False)
+        self.waiting_table.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch
+        )
+        self.waiting_heading.setBuddy(self.waiting_table)
+        self._waiting: list[UnitSummary] = []
+        self._waiting_loading = False
+        self._waiting_stale = False
 
         self.recovery_box = QGroupBox(self)
         self.recovery_box.setObjectName("syncRecoveryKey")
@@ -122,7 +137,10 @@ class SyncPage(Page):
         self.layout_.addWidget(self.progress)
         self.layout_.addWidget(self.notice)
         self.layout_.addLayout(buttons)
+        self.layout_.addWidget(self.dead_heading)
         self.layout_.addWidget(self.dead_table, 1)
+        self.layout_.addWidget(self.waiting_heading)
+        self.layout_.addWidget(self.waiting_table, 1)
         ctx.bridge.on(BackendConnectionDidChange, self._on_connection)
         ctx.bridge.on(SyncQueueDidChange, self._on_queue)
         ctx.bridge.on(SyncStoreDidChange, self._on_store)
@@ -145,6 +163,7 @@ class SyncPage(Page):
         self._render()
         if dead_changed or (event.dead and not self._dead):
             self.refresh_dead_letters()
+        self.refresh_waiting()
 
     def _on_store(self, event: SyncStoreDidChange) -> None:
         self._problem = event.problem
@@ -152,14 +171,18 @@ class SyncPage(Page):
             self._fetch_recovery_key()
         if event.open:
             self.refresh_dead_letters()
+            self.refresh_waiting()
         else:
             self._dead = []
+            self._waiting = []
             self._fill_table()
+            self._fill_waiting()
         self._render()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh_dead_letters()
+        self.refresh_waiting()
 
     # ----------------------------------------------------------------- actions
 
@@ -172,6 +195,34 @@ class SyncPage(Page):
             return await service.units(state="dead")
 
         self.ctx.bridge.submit(load(), name="sync.dead-letters", on_success=self._on_dead_loaded)
+
+    def refresh_waiting(self) -> None:
+        """Reload the waiting items (at most one load in flight; a change meanwhile reloads)."""
+        service = self._service()
+        if service is None or service.vault is None or not self.isVisible():
+            return
+        if self._waiting_loading:
+            self._waiting_stale = True
+            return
+        self._waiting_loading = True
+
+        async def load() -> list[UnitSummary]:
+            return await service.units(state="pending", limit=200)
+
+        self.ctx.bridge.submit(
+            load(),
+            name="sync.waiting",
+            on_success=self._on_waiting_loaded,
+            on_error=lambda _e: self._on_waiting_loaded(self._waiting),
+        )
+
+    def _on_waiting_loaded(self, units: list[UnitSummary]) -> None:
+        self._waiting_loading = False
+        self._waiting = units
+        self._fill_waiting()
+        if self._waiting_stale:
+            self._waiting_stale = False
+            self.refresh_waiting()
 
     def _on_dead_loaded(self, units: list[UnitSummary]) -> None:
         self._dead = units
@@ -262,6 +313,18 @@ class SyncPage(Page):
             ]
         )
         self.dead_table.setAccessibleName(self.tr("Items that need attention"))
+        self.dead_heading.setText(self.tr("Items that need attention"))
+        self.waiting_heading.setText(self.tr("Waiting to be sent"))
+        self.waiting_table.setAccessibleName(self.tr("Waiting to be sent"))
+        self.waiting_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Item"),
+                self.tr("Saved"),
+                self.tr("Attempts"),
+                self.tr("Next try"),
+                self.tr("Last problem"),
+            ]
+        )
         self.recovery_box.setTitle(self.tr("Recovery key of your offline data"))
         self.recovery_text.setText(
             self.tr(
@@ -277,6 +340,7 @@ class SyncPage(Page):
         self.recovery_done.setAccessibleName(self.tr("I have saved the recovery key"))
         self.notice.setAccessibleName(self.tr("Sync message"))
         self._fill_table()
+        self._fill_waiting()
         self._render()
 
     def state_text(self) -> str:
@@ -308,7 +372,9 @@ class SyncPage(Page):
             text = self.tr("The regional server refused the item (HTTP %1).").replace(
                 "%1", str(status)
             )
-        return f"{text} {server}".strip()
+        # Only the server's own words are appended (they start with the HTTP status); our
+        # internal notes are already said, translated, by the sentence above.
+        return f"{text} {server}" if server.startswith("HTTP ") else text
 
     def kind_text(self, unit: UnitSummary) -> str:
         source = KIND_NAMES.get(unit.kind)
@@ -327,6 +393,30 @@ class SyncPage(Page):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.dead_table.setItem(row, column, item)
+
+    def _fill_waiting(self) -> None:
+        self.waiting_table.setRowCount(len(self._waiting))
+        for row, unit in enumerate(self._waiting):
+            next_try = (
+                QLocale().toString(
+                    QDateTime.fromSecsSinceEpoch(int(unit.next_attempt_at_utc.timestamp())),
+                    QLocale.FormatType.ShortFormat,
+                )
+                if unit.next_attempt_at_utc
+                else self.tr("now")
+            )
+            problem = self.reason_text(unit) if unit.last_error else ""
+            cells = (
+                self.kind_text(unit),
+                _short_time(unit.created_at_utc.timestamp()),
+                QLocale().toString(unit.attempts),
+                next_try,
+                problem,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.waiting_table.setItem(row, column, item)
 
     def _update_buttons(self) -> None:
         service = self._service()
@@ -372,3 +462,9 @@ class SyncPage(Page):
             self.progress.setRange(0, total)
             self.progress.setValue(total - q.pending)
         self._update_buttons()
+
+
+def _short_time(seconds: float) -> str:
+    return QLocale().toString(
+        QDateTime.fromSecsSinceEpoch(int(seconds)), QLocale.FormatType.ShortFormat
+    )
