@@ -16,14 +16,18 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.session.errors import (
     AudienceMismatch,
+    AuthorizationDenied,
     BadSignature,
     DiscoveryError,
     IssuerMismatch,
     NonceMismatch,
     NotLoggedIn,
+    OidcError,
     SecretStoreUnavailable,
+    StateMismatch,
     TokenExpired,
     TokenInvalid,
+    TokenRejected,
 )
 from app.session.loopback import LoopbackReceiver
 from app.session.oidc import OidcClient, OidcConfig, PkcePair, ProviderMetadata, TokenSet
@@ -238,3 +242,94 @@ async def test_fhir_client_sends_the_session_token_or_nothing() -> None:
     finally:
         await client.aclose()
     assert seen == [None, "Bearer tok-1"]
+
+
+def _token_provider(token_response: httpx.Response | Exception):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            if isinstance(token_response, Exception):
+                raise token_response
+            return token_response
+        return _provider(request)
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "code"),
+    [
+        (httpx.Response(502, text="<html>Bad gateway</html>"), TokenRejected, "invalid_response"),
+        (httpx.Response(400, json={"error": "invalid_grant"}), TokenRejected, "invalid_grant"),
+        (
+            httpx.Response(200, json={"access_token": "a", "token_type": "mac"}),
+            TokenRejected,
+            "unsupported_token_type",
+        ),
+        (httpx.Response(200, json={"token_type": "Bearer"}), TokenRejected, "invalid_response"),
+        (
+            httpx.Response(200, json={"access_token": "a", "token_type": "Bearer"}),
+            TokenInvalid,
+            None,
+        ),
+        (httpx.ConnectError("refused"), OidcError, None),
+    ],
+)
+async def test_bad_token_endpoint_answers_are_typed_errors(
+    answer: httpx.Response | Exception, error: type[Exception], code: str | None
+) -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(_token_provider(answer)))
+    client = OidcClient(OidcConfig(issuer=ISSUER, client_id="app"), http=http)
+    try:
+        request = await client.begin("http://127.0.0.1:1/callback")
+        with pytest.raises(error) as info:
+            await client.complete(request, {"state": request.state, "code": "c"})
+        if code is not None:
+            assert info.value.error == code  # type: ignore[attr-defined]
+    finally:
+        await http.aclose()
+
+
+async def test_unreachable_or_broken_discovery_is_a_discovery_error() -> None:
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out")
+
+    def html(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>captive portal</html>")
+
+    for handler in (down, html, lambda r: httpx.Response(503)):
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        client = OidcClient(OidcConfig(issuer=ISSUER, client_id="app"), http=http)
+        with pytest.raises(DiscoveryError):
+            await client.metadata()
+        await http.aclose()
+
+
+async def test_login_answer_checks_state_issuer_and_error() -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(_provider))
+    client = OidcClient(OidcConfig(issuer=ISSUER, client_id="app"), http=http)
+    try:
+        request = await client.begin("http://127.0.0.1:1/callback")
+        ok_state = {"state": request.state}
+        with pytest.raises(StateMismatch):
+            await client.complete(request, {"state": "x", "code": "c"})
+        with pytest.raises(IssuerMismatch):  # RFC 9207 mix-up defence
+            await client.complete(request, {**ok_state, "code": "c", "iss": "https://evil.test"})
+        with pytest.raises(AuthorizationDenied) as denied:
+            await client.complete(request, {**ok_state, "error": "access_denied"})
+        assert denied.value.error == "access_denied"
+        with pytest.raises(OidcError, match="no authorization code"):
+            await client.complete(request, ok_state)
+    finally:
+        await http.aclose()
+
+
+async def test_loopback_drops_an_oversized_request() -> None:
+    async with LoopbackReceiver(read_timeout_s=2) as rx:
+        reader, writer = await asyncio.open_connection("127.0.0.1", rx.port)
+        writer.write(b"GET /callback?code=" + b"A" * 100_000 + b" HTTP/1.1\r\n\r\n")
+        await writer.drain()
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # closed without an answer
+        writer.close()
+        await writer.wait_closed()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(rx.wait(), 0.2)  # and no login answer was taken from it
