@@ -142,168 +142,173 @@
     <context>
         <name>PatientPage</name>
         <message>
-            <location filename="../../ui/pages/patient.py" line="281" />
-            <source>&amp;Find:</source>
+            <location filename="../../ui/pages/patient.py" line="258" />
+            <source>The call has ended: write the report, then the satisfaction questionnaire.</source>
             <extracomment>The last finished call with the open patient: (patient id, Encounter ref, start, end).</extracomment>
+            <translation>La chiamata è terminata: scrivi il referto, poi il questionario di soddisfazione.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/patient.py" line="285" />
+            <source>&amp;Find:</source>
             <translation>&amp;Cerca:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="283" />
+            <location filename="../../ui/pages/patient.py" line="287" />
             <source>Codice fiscale, STP/ENI code, TEAM number or name</source>
             <translation>Codice fiscale, codice STP/ENI, numero TEAM o nome</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="285" />
+            <location filename="../../ui/pages/patient.py" line="289" />
             <source>Patient search (Ctrl+F)</source>
             <translation>Ricerca paziente (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="286" />
+            <location filename="../../ui/pages/patient.py" line="290" />
             <source>Search</source>
             <translation>Cerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="287" />
+            <location filename="../../ui/pages/patient.py" line="291" />
             <source>Search patients</source>
             <translation>Cerca pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="288" />
+            <location filename="../../ui/pages/patient.py" line="292" />
             <source>Search message</source>
             <translation>Messaggio della ricerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="289" />
+            <location filename="../../ui/pages/patient.py" line="293" />
             <source>Patients found</source>
             <translation>Pazienti trovati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="290" />
+            <location filename="../../ui/pages/patient.py" line="294" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="291" />
+            <location filename="../../ui/pages/patient.py" line="295" />
             <source>Identity:</source>
             <translation>Identità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="292" />
+            <location filename="../../ui/pages/patient.py" line="296" />
             <source>Consents:</source>
             <translation>Consensi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="293" />
+            <location filename="../../ui/pages/patient.py" line="297" />
             <source>Care plans:</source>
             <translation>Piani di cura:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="294" />
+            <location filename="../../ui/pages/patient.py" line="298" />
             <source>Identity</source>
             <translation>Identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="295" />
+            <location filename="../../ui/pages/patient.py" line="299" />
             <source>Consents</source>
             <translation>Consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="296" />
+            <location filename="../../ui/pages/patient.py" line="300" />
             <source>Care plans</source>
             <translation>Piani di cura</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="297" />
+            <location filename="../../ui/pages/patient.py" line="301" />
             <source>Identity warnings</source>
             <translation>Avvisi sull'identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="298" />
+            <location filename="../../ui/pages/patient.py" line="302" />
             <source>Patient name</source>
             <translation>Nome del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="299" />
+            <location filename="../../ui/pages/patient.py" line="303" />
             <source>&amp;Devices</source>
             <translation>&amp;Dispositivi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="300" />
+            <location filename="../../ui/pages/patient.py" line="304" />
             <source>Devices in use</source>
             <translation>Dispositivi in uso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="301" />
+            <location filename="../../ui/pages/patient.py" line="305" />
             <source>&amp;Latest readings</source>
             <translation>&amp;Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="302" />
+            <location filename="../../ui/pages/patient.py" line="306" />
             <source>Latest readings</source>
             <translation>Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="306" />
+            <location filename="../../ui/pages/patient.py" line="310" />
             <source>Record &amp;consents</source>
             <translation>Registra &amp;consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="307" />
+            <location filename="../../ui/pages/patient.py" line="311" />
             <source>Record the consents the patient has just given</source>
             <translation>Registra i consensi appena espressi dal paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="311" />
+            <location filename="../../ui/pages/patient.py" line="315" />
             <source>Visit &amp;report...</source>
             <translation>&amp;Referto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="312" />
+            <location filename="../../ui/pages/patient.py" line="316" />
             <source>Write the televisit report</source>
             <translation>Scrivi il referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="316" />
+            <location filename="../../ui/pages/patient.py" line="320" />
             <source>Satisfaction &amp;questionnaire...</source>
             <translation>&amp;Questionario di soddisfazione...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="317" />
+            <location filename="../../ui/pages/patient.py" line="321" />
             <source>Fill the satisfaction questionnaire with the patient</source>
             <translation>Compila il questionario di soddisfazione con il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="321" />
+            <location filename="../../ui/pages/patient.py" line="325" />
             <source>Request t&amp;eleconsult...</source>
             <translation>Richiedi t&amp;eleconsulto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="322" />
+            <location filename="../../ui/pages/patient.py" line="326" />
             <source>Ask a specialist for a teleconsult</source>
             <translation>Chiedi un teleconsulto a uno specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="326" />
+            <location filename="../../ui/pages/patient.py" line="330" />
             <source>Point-of-care &amp;measurement...</source>
             <translation>&amp;Misurazione in farmacia...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="327" />
+            <location filename="../../ui/pages/patient.py" line="331" />
             <source>Pharmacy mode: measure the patient and send the readings</source>
             <translation>Modalità farmacia: misura il paziente e invia i valori</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="342" />
+            <location filename="../../ui/pages/patient.py" line="346" />
             <source>Searching patients</source>
             <translation>Ricerca dei pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="351" />
+            <location filename="../../ui/pages/patient.py" line="355" />
             <source>No patient found.</source>
             <translation>Nessun paziente trovato.</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../ui/pages/patient.py" line="353" />
+            <location filename="../../ui/pages/patient.py" line="357" />
             <source>%n patient(s) found.</source>
             <translation>
                 <numerusform>%n paziente trovato.</numerusform>
@@ -311,52 +316,52 @@
             </translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="382" />
+            <location filename="../../ui/pages/patient.py" line="386" />
             <source>Loading the patient</source>
             <translation>Caricamento del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="399" />
+            <location filename="../../ui/pages/patient.py" line="403" />
             <source>No patient open</source>
             <translation>Nessun paziente aperto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="413" />
+            <location filename="../../ui/pages/patient.py" line="417" />
             <source>Sex %1, born %2; %3</source>
             <translation>Sesso %1, nato/a il %2; %3</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="421" />
+            <location filename="../../ui/pages/patient.py" line="425" />
             <source>informed medical consent</source>
             <translation>consenso informato all'atto sanitario</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="422" />
+            <location filename="../../ui/pages/patient.py" line="426" />
             <source>consent to telemedicine</source>
             <translation>consenso alla telemedicina</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="424" />
+            <location filename="../../ui/pages/patient.py" line="428" />
             <source>yes</source>
             <translation>sì</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="424" />
+            <location filename="../../ui/pages/patient.py" line="428" />
             <source>MISSING</source>
             <translation>MANCANTE</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="428" />
+            <location filename="../../ui/pages/patient.py" line="432" />
             <source>A televisit needs both consents.</source>
             <translation>La televisita richiede entrambi i consensi.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="430" />
+            <location filename="../../ui/pages/patient.py" line="434" />
             <source>none</source>
             <translation>nessuno</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="470" />
+            <location filename="../../ui/pages/patient.py" line="474" />
             <source>Recording consents</source>
             <translation>Registrazione dei consensi</translation>
         </message>

@@ -100,6 +100,7 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
 
         # 3. The report, linked to the call's Encounter, signed and stored.
         window.show_area("patient")
+        assert patient.message.text().startswith("The call has ended")
         editor = patient.open_report_editor()
         qtbot.addWidget(editor)
         qtbot.waitUntil(lambda: not editor.runner.pending, timeout=10_000)

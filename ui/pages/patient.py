@@ -253,6 +253,10 @@ class PatientPage(Page):
             start,
             end,
         )
+        self.message.setStyleSheet("")
+        self.message.setText(
+            self.tr("The call has ended: write the report, then the satisfaction questionnaire.")
+        )
 
     def _on_session(self, event: SessionDidChange) -> None:
         """Another clinician, or nobody: the previous patient must not stay on screen."""
