@@ -210,6 +210,7 @@ class DeviceSession:
         self._queue: asyncio.Queue[_Raw | _Dropped] = asyncio.Queue(queue_size)
         self._link: GattLink | None = None
         self._subscribed: list[str] = []
+        self._latest: dict[str, _Raw] = {}
         self._closing = False
 
     # ------------------------------------------------------------------ state
@@ -391,6 +392,7 @@ class DeviceSession:
 
             def enqueue(data: bytes, key: str = key) -> None:
                 raw = _Raw(key, data, time.monotonic_ns(), datetime.now(UTC))
+                self._latest[key] = raw  # latest-value slot for high-rate streams (DESIGN §3)
                 try:
                     self._queue.put_nowait(raw)
                 except asyncio.QueueFull:
@@ -467,6 +469,31 @@ class DeviceSession:
                 wanted is None or event.characteristic in wanted
             ):
                 return event
+
+    def latest(self, characteristic: str) -> DeviceReading | RejectedPayload | None:
+        """The most recent payload of ``characteristic``, decoded now, without consuming the
+        queue (a UI timer polls this for continuous SpO2 or cuff pressure)."""
+        raw = self._latest.get(characteristic.lower())
+        if raw is None:
+            return None
+        parser = self._parser(raw.characteristic)
+        if parser is None:
+            return None
+        try:
+            value = parser(raw.data, received_at=raw.received_at_utc)
+        except MalformedPayload as exc:
+            return RejectedPayload(self.identity, raw.characteristic, exc, raw.received_at_utc)
+        return DeviceReading(
+            identity=self.identity,
+            transport=self.transport.backends.transport,
+            bond_state=self.bond_state,
+            clock_offset_s=self.clock_offset_s,
+            characteristic=raw.characteristic,
+            value=value,
+            received_at_utc=raw.received_at_utc,
+            received_monotonic_ns=raw.monotonic_ns,
+            measured_at_utc=None,
+        )
 
     def drain_nowait(self) -> list[DeviceReading | RejectedPayload]:
         """Everything already queued, decoded (for high-rate streams polled on a timer)."""

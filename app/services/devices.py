@@ -33,7 +33,7 @@ from app.domain.outbox import OutboxWriter
 from app.events import Event, EventBus
 from app.logs import safe
 from app.services.device_fhir import Unmappable, build_measurement_unit
-from devices.blood_pressure.parser import BloodPressureMeasurement
+from devices.blood_pressure.parser import BloodPressureMeasurement, IntermediateCuffPressure
 from devices.errors import (
     BluetoothUnavailable,
     BondLost,
@@ -74,6 +74,8 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
+#: Live streams shown while a measurement is awaited (continuous SpO2, cuff pressure).
+_LIVE = ("2a5f", "2a36")
 #: Characteristics that are progress, not results (not offered for confirmation).
 _PROGRESS = {"2a36", "2a52", "2a34"}
 _PROFILE_SERVICES = sorted(
@@ -213,6 +215,12 @@ def _text(value: Measurement | Decimal | int | None) -> str:
     return str(value)
 
 
+def _live_values(value: object) -> tuple[DisplayValue, ...]:
+    if isinstance(value, IntermediateCuffPressure):
+        return (DisplayValue("Cuff pressure", _text(value.cuff_pressure), value.unit.value),)
+    return display_values(value)
+
+
 def display_values(value: object) -> tuple[DisplayValue, ...]:
     """What the confirmation screen shows for a decoded reading."""
     if isinstance(value, BloodPressureMeasurement):
@@ -290,6 +298,7 @@ class DeviceService:
         self._pending: dict[str, tuple[PendingMeasurement, tuple[DeviceReading, ...]]] = {}
         self._contexts: dict[str, Mapping[int, GlucoseMeasurementContext]] = {}
         self._cancels: dict[str, asyncio.Event] = {}
+        self._live: dict[str, tuple[DisplayValue, ...]] = {}
         self._last_sequence: dict[str, int] = {}
         self._cursors_loaded = False
 
@@ -515,6 +524,10 @@ class DeviceService:
     async def _next_result(self, session: DeviceSession, timeout_s: float) -> DeviceReading:
         assert session.descriptor is not None
         wanted = [b.uuid for b in session.descriptor.characteristics if b.uuid not in _PROGRESS]
+        if "2a5e" in wanted and session.link.has("2a5e"):
+            # An oximeter with a spot-check result: the continuous stream is shown live
+            # while the reading settles; the spot-check is the measurement.
+            wanted.remove("2a5f")
         return await session.next_reading(timeout_s=timeout_s, characteristics=wanted)
 
     async def _collect(self, session: DeviceSession, timeout_s: float) -> tuple[DeviceReading, ...]:
@@ -600,17 +613,18 @@ class DeviceService:
             raise DeviceFailure(FailureKind.CONNECTION_LOST, "the meter dropped the link")
         return download.readings, download.contexts
 
-    def latest_stream_values(self, address: str) -> tuple[DisplayValue, ...]:
-        """Latest value of a streaming device (continuous SpO2) for a UI poll; drains the
-        queue without creating per-sample events (DESIGN §3)."""
+    def live_values(self, address: str) -> tuple[DisplayValue, ...]:
+        """Latest live value of a device being waited for (continuous SpO2, cuff pressure),
+        for a UI poll: read from the session's latest-value slot, never one event per sample
+        and without consuming the readings the measurement waits for (DESIGN §3)."""
         session = self._sessions.get(address)
         if session is None:
             return ()
-        latest: DeviceReading | None = None
-        for event in session.drain_nowait():
-            if isinstance(event, DeviceReading) and event.characteristic not in _PROGRESS:
-                latest = event
-        return display_values(latest.value) if latest else ()
+        for characteristic in _LIVE:
+            event = session.latest(characteristic)
+            if isinstance(event, DeviceReading):
+                self._live[address] = _live_values(event.value)
+        return self._live.get(address, ())
 
     # ------------------------------------------------------------------ confirm
 

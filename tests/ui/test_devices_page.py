@@ -297,3 +297,37 @@ def test_transfer_progress_is_determinate(lab_ctx, qtbot) -> None:
     page._busy -= 1
     page._update_controls()
     assert page.progress.maximum() == 0 and not page.progress.isVisible()
+
+
+def test_live_cuff_pressure_while_the_monitor_inflates(lab_ctx, qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from devices.blood_pressure.parser import (
+        IntermediateCuffPressure,
+        PressureUnit,
+        encode_intermediate_cuff_pressure,
+    )
+
+    ctx, service, lab = lab_ctx
+    page = _page(ctx, service, qtbot)
+    qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.devices) == 2 and not page.busy, timeout=10_000)
+    page.select_device("LAB-BPM")
+    qtbot.mouseClick(page.measure_button, Qt.MouseButton.LeftButton)
+
+    async def inflate() -> None:
+        await lab.bpm.wait_subscribed(0x2A36)
+        cuff = IntermediateCuffPressure(
+            PressureUnit.MMHG, Decimal(150), None, None, None, None, datetime.now(UTC)
+        )
+        await lab.bpm.send(0x2A36, encode_intermediate_cuff_pressure(cuff))
+
+    _on_core(ctx, inflate())
+    qtbot.waitUntil(lambda: "Cuff pressure 150 mmHg" in page.live.text(), timeout=10_000)
+    assert page.pending is None  # still waiting for the result
+    _on_core(
+        ctx,
+        lab.bpm.measure(systolic=Decimal(118), diastolic=Decimal(76), mean_arterial=Decimal(90)),
+    )
+    qtbot.waitUntil(lambda: page.pending is not None, timeout=10_000)
+    assert page.live.text() == "" and not page.live_timer.isActive()

@@ -16,7 +16,15 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -64,6 +72,7 @@ VALUE_LABELS = (
     QT_TRANSLATE_NOOP("DevicesPage", "Glucose"),
     QT_TRANSLATE_NOOP("DevicesPage", "Heart rate"),
     QT_TRANSLATE_NOOP("DevicesPage", "Meal"),
+    QT_TRANSLATE_NOOP("DevicesPage", "Cuff pressure"),
     QT_TRANSLATE_NOOP("DevicesPage", "before a meal"),
     QT_TRANSLATE_NOOP("DevicesPage", "after a meal"),
     QT_TRANSLATE_NOOP("DevicesPage", "fasting"),
@@ -377,7 +386,15 @@ class DevicesPage(Page):
         self.status.setObjectName("deviceStatus")
         self.status.setWordWrap(True)
         self.status.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.live = QLabel(self)
+        self.live.setObjectName("liveValue")
+        self.live.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.live_timer = QTimer(self)
+        self.live_timer.setInterval(250)  # ~4 Hz: a live read-out, not one signal per sample
+        self.live_timer.timeout.connect(self._poll_live)
+        self._live_in_flight = False
         left.addWidget(self.progress)
+        left.addWidget(self.live)
         left.addWidget(self.status)
         self.guide = PairingGuide(self)
         left.addWidget(self.guide)
@@ -476,6 +493,8 @@ class DevicesPage(Page):
                 )
             )
         self.status.setAccessibleName(QCoreApplication.translate("DevicesPage", "Status"))
+        if not self.live.text():
+            self.live.setAccessibleName(QCoreApplication.translate("DevicesPage", "Live value"))
         self._fill_devices()
         self._show_pending()
 
@@ -729,16 +748,49 @@ class DevicesPage(Page):
         self._measuring = device.address
 
         def measured(pending: PendingMeasurement) -> None:
-            self._measuring = None
+            self._stop_live()
             self._on_measured(pending)
 
         def failed(error: BaseException) -> None:
-            self._measuring = None
+            self._stop_live()
             self._on_failure(error)
+
+        self.live.clear()
+        self.live_timer.start()
 
         self._run(
             self.service.measure(device.address), measured, name="devices.measure", on_error=failed
         )
+
+    def _stop_live(self) -> None:
+        self._measuring = None
+        self.live_timer.stop()
+        self.live.clear()
+
+    def _poll_live(self) -> None:
+        """Show the device's live value (continuous SpO2, cuff pressure) while waiting."""
+        address = self._measuring
+        if address is None or self._live_in_flight:
+            return
+        self._live_in_flight = True
+        service = self.service
+
+        async def poll() -> tuple[Any, ...]:
+            return service.live_values(address)
+
+        def shown(values: tuple[Any, ...]) -> None:
+            self._live_in_flight = False
+            if values and self._measuring == address:
+                text = "  ".join(f"{_tr(v.label)} {_tr(v.value)} {v.unit}".strip() for v in values)
+                self.live.setText(
+                    QCoreApplication.translate("DevicesPage", "Live: %1").replace("%1", text)
+                )
+                self.live.setAccessibleName(self.live.text())
+
+        def lost(_error: BaseException) -> None:
+            self._live_in_flight = False
+
+        self.ctx.bridge.submit(poll(), name="devices.live", on_success=shown, on_error=lost)
 
     def cancel_measurement(self) -> None:
         """Stop waiting for the device (the patient is not ready, wrong device...)."""

@@ -59,7 +59,7 @@ async def test_garbage_current_time_is_a_typed_error(
     await plx.wait_disconnected()
 
 
-async def test_continuous_stream_latest_value_only(
+async def test_continuous_stream_live_value_while_waiting_for_the_spot_check(
     radio: VirtualRadio, transport: BleTransport
 ) -> None:
     from app.services.devices import DeviceService
@@ -67,21 +67,23 @@ async def test_continuous_stream_latest_value_only(
     plx = await PulseOximeter(radio).start()
     service = DeviceService(transport=transport, outbox=None, scan_timeout_s=0.5)
     await service.scan()
-    await service.pair(plx.address)
-    session = service._sessions[plx.address]
-    await session.subscribe_measurements()
-    await plx.stream([(Decimal(90 + i % 8), Decimal(60 + i)) for i in range(100)])
-    await plx.inject(0x2A5F, b"\x00")
-    latest: tuple[object, ...] = ()
-    polls = 0
-    # The UI polls on a timer; notifications still in flight arrive on a later poll.
-    while session.rejected == 0 and polls < 200:
-        latest = service.latest_stream_values(plx.address) or latest
-        polls += 1
+    waiting = asyncio.create_task(service.measure(plx.address, timeout_s=10))
+    await plx.wait_subscribed(0x2A5F)
+    await plx.stream([(Decimal(90 + i % 8), Decimal(60 + i)) for i in range(50)])
+    await plx.inject(0x2A5F, b"\x00")  # a broken sample is skipped, the stream goes on
+    await plx.stream([(Decimal(90 + i % 8), Decimal(60 + i)) for i in range(50, 100)])
+    live: tuple[object, ...] = ()
+    for _ in range(200):  # the UI polls on a timer
+        live = service.live_values(plx.address)
+        if live and live[1].value == "159":  # type: ignore[attr-defined]
+            break
         await asyncio.sleep(0.01)
+    assert [(v.label, v.value) for v in live] == [("SpO2", "93"), ("Pulse rate", "159")]  # type: ignore[attr-defined]
+    assert not waiting.done()  # the stream is live view, not the measurement
+    await plx.spot_check(spo2_pct=Decimal(96), pulse_rate_bpm=Decimal(71))
+    pending = await waiting
+    assert [v.value for v in pending.values] == ["96", "71"]
     await service.shutdown()
-    assert [(v.label, v.value) for v in latest]  # type: ignore[attr-defined] == [("SpO2", "93"), ("Pulse rate", "159")]
-    assert session.rejected == 1
 
 
 async def test_link_dropped_during_a_read_is_a_prompt_typed_error(
