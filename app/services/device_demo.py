@@ -86,9 +86,13 @@ class DemoDevices:
                 cuff_steps=(60, 120, 170),
             )
         elif isinstance(device, PulseOximeter):
-            await device.spot_check(
-                spo2_pct=Decimal(r.randrange(93, 100)), pulse_rate_bpm=Decimal(r.randrange(55, 95))
+            spo2, pulse = r.randrange(93, 100), r.randrange(55, 95)
+            # The reading settles on the live display before the spot-check result.
+            await device.stream(
+                [(Decimal(spo2 - 2 + i // 4), Decimal(pulse + 6 - i // 2)) for i in range(12)],
+                interval_s=0.25,
             )
+            await device.spot_check(spo2_pct=Decimal(spo2), pulse_rate_bpm=Decimal(pulse))
         elif isinstance(device, Thermometer):
             await device.measure(temperature=Decimal(r.randrange(360, 380)) / 10)
         elif isinstance(device, WeightScale):

@@ -51,3 +51,15 @@ def test_workstation_uses_the_lab_in_demo_mode() -> None:
         assert service.transport.backends.transport == "ble-virtual"
     finally:
         ws.stop()
+
+
+async def test_demo_oximeter_streams_then_gives_its_spot_check() -> None:
+    demo = await start_demo_devices(bus=None, outbox=None)
+    try:
+        service = demo.service
+        plx = next(d for d in await service.scan() if d.name == "LAB-PLX")
+        pending = await service.measure(plx.address, timeout_s=15)
+        assert [v.label for v in pending.values] == ["SpO2", "Pulse rate"]
+        assert service.live_values(plx.address)  # the stream was there to be shown
+    finally:
+        await demo.stop()
