@@ -92,6 +92,10 @@ class LockScreen(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("lockMessage")
         self.message.setWordWrap(True)
+        self.syncing = QLabel(self)
+        self.syncing.setObjectName("lockSyncing")
+        self.syncing.setWordWrap(True)
+        self._syncing_names: list[str] = []
         self.user_label = QLabel(self)
         self.pin_label = QLabel(self)
         self.user_label.setBuddy(self.user)
@@ -108,6 +112,7 @@ class LockScreen(QWidget):
         box.addLayout(form)
         box.addLayout(buttons)
         box.addWidget(self.message)
+        box.addWidget(self.syncing)
         box.addStretch(2)
         self.unlock_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
@@ -130,6 +135,11 @@ class LockScreen(QWidget):
 
     def set_locked_by(self, name: str) -> None:
         self._locked_by = name
+        self.retranslate()
+
+    def set_syncing(self, names: list[str]) -> None:
+        """Earlier users whose queued work is still being sent (under their own identity)."""
+        self._syncing_names = names
         self.retranslate()
 
     def show_message(self, text: str) -> None:
@@ -165,6 +175,15 @@ class LockScreen(QWidget):
         self.login_button.setText(self.tr("Log in with the &browser"))
         self.login_button.setAccessibleName(self.tr("Log in with the browser"))
         self.setAccessibleName(self.title.text())
+        text = (
+            self.tr("Still sending the queued work of: %1").replace(
+                "%1", ", ".join(self._syncing_names)
+            )
+            if self._syncing_names
+            else ""
+        )
+        self.syncing.setText(text)
+        self.syncing.setAccessibleName(text)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -322,6 +341,9 @@ class ShellLock(QObject):
         def show(users: list[Identity]) -> None:
             if self.lock_screen is screen:
                 screen.set_users(users, current)
+                names = {u.subject: u.display_name or u.subject for u in users}
+                syncing = self._user_event.syncing_for if self._user_event else ()
+                screen.set_syncing([names.get(s, s) for s in syncing])
 
         self._bridge.submit(session.offline.enrolled(), name=self.tr("Users"), on_success=show)
 

@@ -90,64 +90,69 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock_screen.py" line="146"/>
+        <location filename="../../ui/lock_screen.py" line="156"/>
         <source>Choose your name and type your PIN.</source>
         <translation>Scegli il tuo nome e digita il PIN.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="154"/>
+        <location filename="../../ui/lock_screen.py" line="164"/>
         <source>Log in to the telemedicine workstation</source>
         <translation>Accedi alla postazione di telemedicina</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="156"/>
+        <location filename="../../ui/lock_screen.py" line="166"/>
         <source>Workstation locked by %1</source>
         <translation>Postazione bloccata da %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="158"/>
+        <location filename="../../ui/lock_screen.py" line="168"/>
         <source>Workstation locked</source>
         <translation>Postazione bloccata</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="159"/>
+        <location filename="../../ui/lock_screen.py" line="169"/>
         <source>&amp;User</source>
         <translation>&amp;Utente</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="160"/>
+        <location filename="../../ui/lock_screen.py" line="170"/>
         <source>&amp;PIN</source>
         <translation>&amp;PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="161"/>
+        <location filename="../../ui/lock_screen.py" line="171"/>
         <source>User</source>
         <translation>Utente</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="162"/>
+        <location filename="../../ui/lock_screen.py" line="172"/>
         <source>PIN or passphrase</source>
         <translation>PIN o frase segreta</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="163"/>
+        <location filename="../../ui/lock_screen.py" line="173"/>
         <source>&amp;Unlock</source>
         <translation>&amp;Sblocca</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="164"/>
+        <location filename="../../ui/lock_screen.py" line="174"/>
         <source>Unlock</source>
         <translation>Sblocca</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="165"/>
+        <location filename="../../ui/lock_screen.py" line="175"/>
         <source>Log in with the &amp;browser</source>
         <translation>Accedi con il &amp;browser</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="166"/>
+        <location filename="../../ui/lock_screen.py" line="176"/>
         <source>Log in with the browser</source>
         <translation>Accedi con il browser</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="179"/>
+        <source>Still sending the queued work of: %1</source>
+        <translation>Invio ancora in corso del lavoro in coda di: %1</translation>
     </message>
 </context>
 <context>
@@ -211,94 +216,94 @@
 <context>
     <name>ShellLock</name>
     <message>
-        <location filename="../../ui/lock_screen.py" line="211"/>
-        <location filename="../../ui/lock_screen.py" line="463"/>
+        <location filename="../../ui/lock_screen.py" line="230"/>
+        <location filename="../../ui/lock_screen.py" line="485"/>
         <source>Automatic lock countdown</source>
         <translation>Conto alla rovescia del blocco automatico</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="425"/>
+        <location filename="../../ui/lock_screen.py" line="447"/>
         <source>Telemedicine workstation - locked</source>
         <translation>Postazione di telemedicina - bloccata</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="308"/>
+        <location filename="../../ui/lock_screen.py" line="327"/>
         <source>Lock</source>
         <translation>Blocco</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="326"/>
+        <location filename="../../ui/lock_screen.py" line="348"/>
         <source>Users</source>
         <translation>Utenti</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="341"/>
+        <location filename="../../ui/lock_screen.py" line="363"/>
         <source>Wrong PIN.</source>
         <translation>PIN errato.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="343"/>
+        <location filename="../../ui/lock_screen.py" line="365"/>
         <source>Try again in %1 s.</source>
         <translation>Riprova tra %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="347"/>
+        <location filename="../../ui/lock_screen.py" line="369"/>
         <source>Too many wrong attempts. Try again in %1 s.</source>
         <translation>Troppi tentativi errati. Riprova tra %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="351"/>
+        <location filename="../../ui/lock_screen.py" line="373"/>
         <source>Cannot unlock: %1</source>
         <translation>Impossibile sbloccare: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="353"/>
+        <location filename="../../ui/lock_screen.py" line="375"/>
         <source>Cannot unlock.</source>
         <translation>Impossibile sbloccare.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="357"/>
+        <location filename="../../ui/lock_screen.py" line="379"/>
         <source>Unlock</source>
         <translation>Sblocca</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="367"/>
+        <location filename="../../ui/lock_screen.py" line="389"/>
         <source>Complete the login in the browser window...</source>
         <translation>Completa l&apos;accesso nella finestra del browser...</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="371"/>
+        <location filename="../../ui/lock_screen.py" line="393"/>
         <source>Login failed: %1</source>
         <translation>Accesso non riuscito: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="377"/>
-        <location filename="../../ui/lock_screen.py" line="383"/>
+        <location filename="../../ui/lock_screen.py" line="399"/>
+        <location filename="../../ui/lock_screen.py" line="405"/>
         <source>Login</source>
         <translation>Accesso</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="418"/>
+        <location filename="../../ui/lock_screen.py" line="440"/>
         <source>Your regional login has expired: log in again with the browser, or unlock with your PIN to keep working offline.</source>
-        <translation>L'accesso regionale è scaduto: accedi di nuovo con il browser, oppure sblocca con il PIN per continuare a lavorare offline.</translation>
+        <translation>L&apos;accesso regionale è scaduto: accedi di nuovo con il browser, oppure sblocca con il PIN per continuare a lavorare offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="430"/>
+        <location filename="../../ui/lock_screen.py" line="452"/>
         <source>Nobody logged in</source>
         <translation>Nessun utente collegato</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="434"/>
+        <location filename="../../ui/lock_screen.py" line="456"/>
         <source>%1 (offline unlock)</source>
         <translation>%1 (sblocco offline)</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="436"/>
+        <location filename="../../ui/lock_screen.py" line="458"/>
         <source>Logged in: %1</source>
         <translation>Utente collegato: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="450"/>
+        <location filename="../../ui/lock_screen.py" line="472"/>
         <source>Locking in %1 s: move the mouse or press a key to stay</source>
         <translation>Blocco tra %1 s: muovi il mouse o premi un tasto per restare</translation>
     </message>

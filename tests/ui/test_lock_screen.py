@@ -133,6 +133,10 @@ def test_fast_user_switch_keeps_previous_outbox_syncing(gui, qtbot) -> None:
     qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
     assert ws.session.identity == GP
     assert ws.session.syncing_for() == (NURSE.subject,)
+    lock.lock()  # the next lock shows whose work is still going out
+    screen = lock.lock_screen
+    qtbot.waitUntil(lambda: "Marco Colombo" in screen.syncing.text(), timeout=3000)
+    assert screen.syncing.text() == "Still sending the queued work of: Marco Colombo"
 
 
 def test_a_running_call_is_never_dropped_by_a_lock(gui, qtbot) -> None:
