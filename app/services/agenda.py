@@ -14,9 +14,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.domain.outbox import OutboxUnit, ResourceUpdate, UnitKind
 from app.domain.workflows import (
@@ -29,13 +28,15 @@ from app.domain.workflows import (
 from app.events import Event
 from app.services.alerts import acknowledgement, flag_to_alert
 from app.services.clinical_data import (
+    ITALY,
     OFFLINE_ERRORS,
     PulledResources,
     WorkflowService,
+    display_name,
     make_unit,
+    parse_instant,
+    ref_id,
 )
-
-ITALY = ZoneInfo("Europe/Rome")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,53 +53,6 @@ class CallDidRequest(Event):
 
 OPEN_TASK_STATUSES = ("requested", "received", "accepted", "in-progress")
 _CLOSED_APPOINTMENTS = frozenset({"cancelled", "noshow", "entered-in-error"})
-
-
-def ref_id(reference: Any, resource_type: str | None = None) -> str | None:
-    """The id of a ``Type/id`` reference (``None`` if it is of another type or absent)."""
-    if not isinstance(reference, Mapping):
-        return None
-    value = str(reference.get("reference") or "")
-    if "/" not in value:
-        return None
-    rtype, _, rid = value.rstrip("/").rpartition("/")
-    rtype = rtype.rsplit("/", 1)[-1]
-    if resource_type is not None and rtype != resource_type:
-        return None
-    return rid or None
-
-
-def human_name(resource: Mapping[str, Any]) -> tuple[str, str]:
-    """(family, given) of the first usable name of a Patient or Practitioner."""
-    for name in resource.get("name") or []:
-        family = str(name.get("family") or "")
-        given = " ".join(str(g) for g in name.get("given") or [])
-        if family or given:
-            return family, given
-    return "", ""
-
-
-def display_name(resource: Mapping[str, Any], *, with_prefix: bool = False) -> str:
-    family, given = human_name(resource)
-    if with_prefix:
-        for name in resource.get("name") or []:
-            prefix = " ".join(name.get("prefix") or [])
-            if prefix:
-                return f"{prefix} {given} {family}".strip()
-        return f"{given} {family}".strip() or str(resource.get("id", ""))
-    return f"{family} {given}".strip() or str(resource.get("id", ""))
-
-
-def parse_instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:  # a date-only value: midnight in Italy
-        parsed = parsed.replace(tzinfo=ITALY)
-    return parsed.astimezone(UTC)
 
 
 def _service_kind(appointment: Mapping[str, Any]) -> AgendaItemKind | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from app.backend import BackendError
 from app.domain.outbox import OutboxWriter
-from app.services.agenda import AgendaService, display_name
+from app.services.agenda import AgendaService
 from app.services.clinical_data import (
     CachingReader,
     ClientProvider,
@@ -22,6 +22,7 @@ from app.services.clinical_data import (
     InMemorySnapshotStore,
     PulledResources,
     SnapshotStore,
+    display_name,
     utc_now,
 )
 from app.services.patients import PatientService

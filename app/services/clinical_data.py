@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from app.backend import (
     BundleResult,
@@ -49,6 +50,57 @@ Params = Mapping[str, str | Sequence[str]]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+ITALY = ZoneInfo("Europe/Rome")
+
+
+# -- small FHIR helpers shared by the workflow services ---------------------------------------
+def ref_id(reference: Any, resource_type: str | None = None) -> str | None:
+    """The id of a ``Type/id`` reference (``None`` if it is of another type or absent)."""
+    if not isinstance(reference, Mapping):
+        return None
+    value = str(reference.get("reference") or "")
+    if "/" not in value:
+        return None
+    rtype, _, rid = value.rstrip("/").rpartition("/")
+    rtype = rtype.rsplit("/", 1)[-1]
+    if resource_type is not None and rtype != resource_type:
+        return None
+    return rid or None
+
+
+def human_name(resource: Mapping[str, Any]) -> tuple[str, str]:
+    """(family, given) of the first usable name of a Patient or Practitioner."""
+    for name in resource.get("name") or []:
+        family = str(name.get("family") or "")
+        given = " ".join(str(g) for g in name.get("given") or [])
+        if family or given:
+            return family, given
+    return "", ""
+
+
+def display_name(resource: Mapping[str, Any], *, with_prefix: bool = False) -> str:
+    family, given = human_name(resource)
+    if with_prefix:
+        for name in resource.get("name") or []:
+            prefix = " ".join(name.get("prefix") or [])
+            if prefix:
+                return f"{prefix} {given} {family}".strip()
+        return f"{given} {family}".strip() or str(resource.get("id", ""))
+    return f"{family} {given}".strip() or str(resource.get("id", ""))
+
+
+def parse_instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # a date-only value: midnight in Italy
+        parsed = parsed.replace(tzinfo=ITALY)
+    return parsed.astimezone(UTC)
 
 
 #: What "the backend cannot be reached" looks like to a reader.

@@ -42,14 +42,16 @@ from app.domain.workflows import (
     WorkflowError,
     classify_search_text,
 )
-from app.services.agenda import human_name, parse_instant, ref_id
 from app.services.careplans import parameter_of
 from app.services.clinical_data import (
     OFFLINE_ERRORS,
     PulledResources,
     WorkflowService,
     conditional_create,
+    human_name,
     make_unit,
+    parse_instant,
+    ref_id,
 )
 from app.services.telemonitoring import observation_to_reading
 

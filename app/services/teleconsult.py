@@ -44,11 +44,13 @@ from app.domain.workflows import (
     WorkflowError,
     check_transition,
 )
-from app.services.agenda import display_name, parse_instant, ref_id
 from app.services.clinical_data import (
     WorkflowService,
     conditional_create,
+    display_name,
     make_unit,
+    parse_instant,
+    ref_id,
 )
 from app.services.patients import readings_by_parameter
 
