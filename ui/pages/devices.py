@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -572,6 +572,13 @@ class DevicesPage(Page):
         for p in self.patients:
             self.patient.addItem(p.display_name, p.reference)
         self.patient.setCurrentIndex(0 if self.patients else -1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The patient list comes from the backend, which may come up (or the clinician log
+        # in) after the window was built: reload it whenever the area is shown empty.
+        super().showEvent(event)
+        if not self.patients and not self.busy:
+            self._run(self.service.list_patients(), self._on_patients, name="devices.patients")
 
     def scan(self) -> None:
         self._clear_failure()
