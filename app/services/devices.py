@@ -363,7 +363,9 @@ class DeviceService:
                     name=adv.label,
                     kind=d.display_name if d else "",
                     rssi=adv.rssi,
-                    needs_pairing=bool(d and Capability.STORED_RECORDS in d.capabilities),
+                    needs_pairing=bool(
+                        d and d.quirks & {Quirk.PIN_PAIRING, Quirk.BOND_BEFORE_INDICATIONS}
+                    ),
                     connected=adv.address in self._sessions
                     and self._sessions[adv.address].is_connected,
                 )

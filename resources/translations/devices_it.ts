@@ -338,12 +338,12 @@
         <translation>Valore in tempo reale</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="578" />
+        <location filename="../../ui/pages/devices.py" line="585" />
         <source>Scanning for devices…</source>
         <translation>Ricerca dei dispositivi…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="587" />
+        <location filename="../../ui/pages/devices.py" line="594" />
         <source>%n device(s) found.</source>
         <translation>
             <numerusform>%n dispositivo trovato.</numerusform>
@@ -351,92 +351,92 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="599" />
+        <location filename="../../ui/pages/devices.py" line="606" />
         <source>connected</source>
         <translation>connesso</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="602" />
-        <source>PIN needed</source>
-        <translation>serve il PIN</translation>
+        <location filename="../../ui/pages/devices.py" line="609" />
+        <source>pairing needed</source>
+        <translation>da associare</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="620" />
+        <location filename="../../ui/pages/devices.py" line="627" />
         <source>Receiving stored readings: %1 of %2…</source>
         <translation>Ricezione delle misure memorizzate: %1 di %2…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="634" />
+        <location filename="../../ui/pages/devices.py" line="641" />
         <source>%1 disconnected.</source>
         <translation>%1 disconnesso.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="657" />
+        <location filename="../../ui/pages/devices.py" line="664" />
         <source>Pairing with %1… If the device shows a PIN, type it below.</source>
         <translation>Associazione con %1… Se il dispositivo mostra un PIN, digitalo qui sotto.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="661" />
+        <location filename="../../ui/pages/devices.py" line="668" />
         <source>Pairing…</source>
         <translation>Associazione in corso…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="669" />
+        <location filename="../../ui/pages/devices.py" line="676" />
         <source>Paired. Select the patient and press Take measurement.</source>
         <translation>Associato. Seleziona il paziente e premi Acquisisci misura.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="674" />
+        <location filename="../../ui/pages/devices.py" line="681" />
         <source>Paired with %1.</source>
         <translation>Associato con %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="680" />
+        <location filename="../../ui/pages/devices.py" line="687" />
         <source>Type the 6-digit PIN shown on %1 (or printed on its label).</source>
         <translation>Digita il PIN di 6 cifre mostrato su %1 (o stampato sulla sua etichetta).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="689" />
+        <location filename="../../ui/pages/devices.py" line="696" />
         <source>Does %1 show the number %2?</source>
         <translation>%1 mostra il numero %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="698" />
+        <location filename="../../ui/pages/devices.py" line="705" />
         <source>The PIN has 6 digits.</source>
         <translation>Il PIN ha 6 cifre.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="724" />
+        <location filename="../../ui/pages/devices.py" line="731" />
         <source>Pairing removed. Put the device in pairing mode and press Pair.</source>
         <translation>Associazione rimossa. Metti il dispositivo in modalità di associazione e premi Associa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="729" />
+        <location filename="../../ui/pages/devices.py" line="736" />
         <source>Pairing with %1 removed.</source>
         <translation>Associazione con %1 rimossa.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="744" />
+        <location filename="../../ui/pages/devices.py" line="751" />
         <source>Waiting for the measurement from %1…</source>
         <translation>In attesa della misura da %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="786" />
+        <location filename="../../ui/pages/devices.py" line="793" />
         <source>Live: %1</source>
         <translation>In tempo reale: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="811" />
+        <location filename="../../ui/pages/devices.py" line="818" />
         <source>Check the values, then confirm to save them.</source>
         <translation>Controlla i valori, poi conferma per salvarli.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="831" />
+        <location filename="../../ui/pages/devices.py" line="838" />
         <source>Measured at %1 by %2.</source>
         <translation>Misurato alle %1 da %2.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="837" />
+        <location filename="../../ui/pages/devices.py" line="844" />
         <source>%n stored reading(s) will be saved.</source>
         <translation>
             <numerusform>Verrà salvata %n misura memorizzata.</numerusform>
@@ -444,22 +444,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="842" />
+        <location filename="../../ui/pages/devices.py" line="849" />
         <source>Paired link.</source>
         <translation>Collegamento associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="844" />
+        <location filename="../../ui/pages/devices.py" line="851" />
         <source>Unpaired link.</source>
         <translation>Collegamento non associato.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="848" />
+        <location filename="../../ui/pages/devices.py" line="855" />
         <source>Device clock offset: %1 s.</source>
         <translation>Scarto dell'orologio del dispositivo: %1 s.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/devices.py" line="873" />
+        <location filename="../../ui/pages/devices.py" line="880" />
         <source>Saved: %n value(s) will be sent to the regional record.</source>
         <translation>
             <numerusform>Salvato: %n valore sarà inviato al fascicolo regionale.</numerusform>
@@ -467,7 +467,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/devices.py" line="892" />
+        <location filename="../../ui/pages/devices.py" line="899" />
         <source>Measurement discarded.</source>
         <translation>Misura scartata.</translation>
     </message>

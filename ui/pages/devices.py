@@ -606,7 +606,7 @@ class DevicesPage(Page):
                 QCoreApplication.translate("DevicesPage", "connected")
                 if d.connected
                 else (
-                    QCoreApplication.translate("DevicesPage", "PIN needed")
+                    QCoreApplication.translate("DevicesPage", "pairing needed")
                     if d.needs_pairing
                     else ""
                 )
