@@ -1,5 +1,6 @@
-"""Sync fixtures: a real regional_sim process per module, a real SQLCipher vault per test, and
-the real Secret Service (gnome-keyring under dbus-run-session)."""
+"""Sync fixtures: one real regional_sim process for the package (tests use their own
+identifiers), a real SQLCipher vault per test, and the real Secret Service (gnome-keyring under
+dbus-run-session)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.unit.offline_cache.conftest import open_test_vault
 __all__ = ["secret_service"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
     db = Path(tmp_path_factory.mktemp("regional_sim")) / "sim.db"
     with regional_sim(db, extra_args=["--seed", "demo"]) as running:
