@@ -183,6 +183,9 @@ class SyncPage(Page):
         super().showEvent(event)
         self.refresh_dead_letters()
         self.refresh_waiting()
+        service = self._service()
+        if service is not None and service.recovery_key is not None:
+            self._fetch_recovery_key()  # issued while this page was never shown
 
     # ----------------------------------------------------------------- actions
 
