@@ -142,173 +142,173 @@
     <context>
         <name>PatientPage</name>
         <message>
-            <location filename="../../ui/pages/patient.py" line="258" />
+            <location filename="../../ui/pages/patient.py" line="259" />
             <source>The call has ended: write the report, then the satisfaction questionnaire.</source>
             <extracomment>The last finished call with the open patient: (patient id, Encounter ref, start, end).</extracomment>
             <translation>La chiamata è terminata: scrivi il referto, poi il questionario di soddisfazione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="285" />
+            <location filename="../../ui/pages/patient.py" line="286" />
             <source>&amp;Find:</source>
             <translation>&amp;Cerca:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="287" />
+            <location filename="../../ui/pages/patient.py" line="288" />
             <source>Codice fiscale, STP/ENI code, TEAM number or name</source>
             <translation>Codice fiscale, codice STP/ENI, numero TEAM o nome</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="289" />
+            <location filename="../../ui/pages/patient.py" line="290" />
             <source>Patient search (Ctrl+F)</source>
             <translation>Ricerca paziente (Ctrl+F)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="290" />
+            <location filename="../../ui/pages/patient.py" line="291" />
             <source>Search</source>
             <translation>Cerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="291" />
+            <location filename="../../ui/pages/patient.py" line="292" />
             <source>Search patients</source>
             <translation>Cerca pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="292" />
+            <location filename="../../ui/pages/patient.py" line="293" />
             <source>Search message</source>
             <translation>Messaggio della ricerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="293" />
+            <location filename="../../ui/pages/patient.py" line="294" />
             <source>Patients found</source>
             <translation>Pazienti trovati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="294" />
+            <location filename="../../ui/pages/patient.py" line="295" />
             <source>Enter opens the patient</source>
             <translation>Invio apre il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="295" />
+            <location filename="../../ui/pages/patient.py" line="296" />
             <source>Identity:</source>
             <translation>Identità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="296" />
+            <location filename="../../ui/pages/patient.py" line="297" />
             <source>Consents:</source>
             <translation>Consensi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="297" />
+            <location filename="../../ui/pages/patient.py" line="298" />
             <source>Care plans:</source>
             <translation>Piani di cura:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="298" />
+            <location filename="../../ui/pages/patient.py" line="299" />
             <source>Identity</source>
             <translation>Identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="299" />
+            <location filename="../../ui/pages/patient.py" line="300" />
             <source>Consents</source>
             <translation>Consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="300" />
+            <location filename="../../ui/pages/patient.py" line="301" />
             <source>Care plans</source>
             <translation>Piani di cura</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="301" />
+            <location filename="../../ui/pages/patient.py" line="302" />
             <source>Identity warnings</source>
             <translation>Avvisi sull'identità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="302" />
+            <location filename="../../ui/pages/patient.py" line="303" />
             <source>Patient name</source>
             <translation>Nome del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="303" />
+            <location filename="../../ui/pages/patient.py" line="304" />
             <source>&amp;Devices</source>
             <translation>&amp;Dispositivi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="304" />
+            <location filename="../../ui/pages/patient.py" line="305" />
             <source>Devices in use</source>
             <translation>Dispositivi in uso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="305" />
+            <location filename="../../ui/pages/patient.py" line="306" />
             <source>&amp;Latest readings</source>
             <translation>&amp;Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="306" />
+            <location filename="../../ui/pages/patient.py" line="307" />
             <source>Latest readings</source>
             <translation>Ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="310" />
+            <location filename="../../ui/pages/patient.py" line="311" />
             <source>Record &amp;consents</source>
             <translation>Registra &amp;consensi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="311" />
+            <location filename="../../ui/pages/patient.py" line="312" />
             <source>Record the consents the patient has just given</source>
             <translation>Registra i consensi appena espressi dal paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="315" />
+            <location filename="../../ui/pages/patient.py" line="316" />
             <source>Visit &amp;report...</source>
             <translation>&amp;Referto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="316" />
+            <location filename="../../ui/pages/patient.py" line="317" />
             <source>Write the televisit report</source>
             <translation>Scrivi il referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="320" />
+            <location filename="../../ui/pages/patient.py" line="321" />
             <source>Satisfaction &amp;questionnaire...</source>
             <translation>&amp;Questionario di soddisfazione...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="321" />
+            <location filename="../../ui/pages/patient.py" line="322" />
             <source>Fill the satisfaction questionnaire with the patient</source>
             <translation>Compila il questionario di soddisfazione con il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="325" />
+            <location filename="../../ui/pages/patient.py" line="326" />
             <source>Request t&amp;eleconsult...</source>
             <translation>Richiedi t&amp;eleconsulto...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="326" />
+            <location filename="../../ui/pages/patient.py" line="327" />
             <source>Ask a specialist for a teleconsult</source>
             <translation>Chiedi un teleconsulto a uno specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="330" />
+            <location filename="../../ui/pages/patient.py" line="331" />
             <source>Point-of-care &amp;measurement...</source>
             <translation>&amp;Misurazione in farmacia...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="331" />
+            <location filename="../../ui/pages/patient.py" line="332" />
             <source>Pharmacy mode: measure the patient and send the readings</source>
             <translation>Modalità farmacia: misura il paziente e invia i valori</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="346" />
+            <location filename="../../ui/pages/patient.py" line="347" />
             <source>Searching patients</source>
             <translation>Ricerca dei pazienti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="355" />
+            <location filename="../../ui/pages/patient.py" line="356" />
             <source>No patient found.</source>
             <translation>Nessun paziente trovato.</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../ui/pages/patient.py" line="357" />
+            <location filename="../../ui/pages/patient.py" line="358" />
             <source>%n patient(s) found.</source>
             <translation>
                 <numerusform>%n paziente trovato.</numerusform>
@@ -316,52 +316,52 @@
             </translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="386" />
+            <location filename="../../ui/pages/patient.py" line="390" />
             <source>Loading the patient</source>
             <translation>Caricamento del paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="403" />
+            <location filename="../../ui/pages/patient.py" line="407" />
             <source>No patient open</source>
             <translation>Nessun paziente aperto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="417" />
+            <location filename="../../ui/pages/patient.py" line="421" />
             <source>Sex %1, born %2; %3</source>
             <translation>Sesso %1, nato/a il %2; %3</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="425" />
+            <location filename="../../ui/pages/patient.py" line="429" />
             <source>informed medical consent</source>
             <translation>consenso informato all'atto sanitario</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="426" />
+            <location filename="../../ui/pages/patient.py" line="430" />
             <source>consent to telemedicine</source>
             <translation>consenso alla telemedicina</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="428" />
+            <location filename="../../ui/pages/patient.py" line="432" />
             <source>yes</source>
             <translation>sì</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="428" />
+            <location filename="../../ui/pages/patient.py" line="432" />
             <source>MISSING</source>
             <translation>MANCANTE</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="432" />
+            <location filename="../../ui/pages/patient.py" line="436" />
             <source>A televisit needs both consents.</source>
             <translation>La televisita richiede entrambi i consensi.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="434" />
+            <location filename="../../ui/pages/patient.py" line="438" />
             <source>none</source>
             <translation>nessuno</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="474" />
+            <location filename="../../ui/pages/patient.py" line="478" />
             <source>Recording consents</source>
             <translation>Registrazione dei consensi</translation>
         </message>
@@ -623,188 +623,188 @@
     <context>
         <name>TeleconsultRequestDialog</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="109" />
+            <location filename="../../ui/pages/teleconsults.py" line="119" />
             <source>Routine</source>
             <translation>Ordinaria</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="110" />
+            <location filename="../../ui/pages/teleconsults.py" line="120" />
             <source>Urgent</source>
             <translation>Urgente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="115" />
-            <location filename="../../ui/pages/teleconsults.py" line="153" />
+            <location filename="../../ui/pages/teleconsults.py" line="125" />
+            <location filename="../../ui/pages/teleconsults.py" line="163" />
             <source>Share the latest readings</source>
             <translation>Condividi le ultime misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="120" />
+            <location filename="../../ui/pages/teleconsults.py" line="130" />
             <source>&amp;Attach file...</source>
             <translation>&amp;Allega file...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="122" />
+            <location filename="../../ui/pages/teleconsults.py" line="132" />
             <source>Attach &amp;trend snapshot (30 days)</source>
             <translation>Allega &amp;grafico dell'andamento (30 giorni)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="131" />
+            <location filename="../../ui/pages/teleconsults.py" line="141" />
             <source>&amp;Send request</source>
             <translation>&amp;Invia richiesta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="133" />
+            <location filename="../../ui/pages/teleconsults.py" line="143" />
             <source>Cancel</source>
             <translation>Annulla</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="134" />
+            <location filename="../../ui/pages/teleconsults.py" line="144" />
             <source>Close without sending</source>
             <translation>Chiudi senza inviare</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="135" />
+            <location filename="../../ui/pages/teleconsults.py" line="145" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="136" />
+            <location filename="../../ui/pages/teleconsults.py" line="146" />
             <source>&amp;Specialist:</source>
             <translation>&amp;Specialista:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="137" />
+            <location filename="../../ui/pages/teleconsults.py" line="147" />
             <source>&amp;Priority:</source>
             <translation>&amp;Priorità:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="138" />
+            <location filename="../../ui/pages/teleconsults.py" line="148" />
             <source>&amp;Reason:</source>
             <translation>&amp;Motivo:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="139" />
+            <location filename="../../ui/pages/teleconsults.py" line="149" />
             <source>&amp;Question:</source>
             <translation>&amp;Quesito:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="141" />
+            <location filename="../../ui/pages/teleconsults.py" line="151" />
             <source>Shared files:</source>
             <translation>File condivisi:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="149" />
+            <location filename="../../ui/pages/teleconsults.py" line="159" />
             <source>Specialist</source>
             <translation>Specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="150" />
+            <location filename="../../ui/pages/teleconsults.py" line="160" />
             <source>Priority</source>
             <translation>Priorità</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="151" />
+            <location filename="../../ui/pages/teleconsults.py" line="161" />
             <source>Reason for the teleconsult</source>
             <translation>Motivo del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="152" />
+            <location filename="../../ui/pages/teleconsults.py" line="162" />
             <source>Question for the specialist</source>
             <translation>Quesito per lo specialista</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="154" />
+            <location filename="../../ui/pages/teleconsults.py" line="164" />
             <source>Shared files</source>
             <translation>File condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="155" />
+            <location filename="../../ui/pages/teleconsults.py" line="165" />
             <source>Attach a file (image, PDF)</source>
             <translation>Allega un file (immagine, PDF)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="156" />
+            <location filename="../../ui/pages/teleconsults.py" line="166" />
             <source>Attach a picture of the last 30 days of readings</source>
             <translation>Allega un'immagine delle misurazioni degli ultimi 30 giorni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="157" />
+            <location filename="../../ui/pages/teleconsults.py" line="167" />
             <source>Send the teleconsult request</source>
             <translation>Invia la richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="158" />
+            <location filename="../../ui/pages/teleconsults.py" line="168" />
             <source>Request status</source>
             <translation>Stato della richiesta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="161" />
+            <location filename="../../ui/pages/teleconsults.py" line="171" />
             <source>Teleconsult request</source>
             <translation>Richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="175" />
+            <location filename="../../ui/pages/teleconsults.py" line="185" />
             <source>Attach a file</source>
             <translation>Allega un file</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="177" />
+            <location filename="../../ui/pages/teleconsults.py" line="187" />
             <source>Images and documents (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</source>
             <translation>Immagini e documenti (*.png *.jpg *.jpeg *.pdf *.txt *.csv)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="184" />
+            <location filename="../../ui/pages/teleconsults.py" line="194" />
             <source>The file cannot be read (%1).</source>
             <translation>Impossibile leggere il file (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="194" />
+            <location filename="../../ui/pages/teleconsults.py" line="204" />
             <source>Preparing the trend snapshot...</source>
             <translation>Preparazione del grafico dell'andamento...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="197" />
+            <location filename="../../ui/pages/teleconsults.py" line="207" />
             <source>Loading the readings</source>
             <translation>Caricamento delle misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="204" />
+            <location filename="../../ui/pages/teleconsults.py" line="214" />
             <source>No readings in the last 30 days.</source>
             <translation>Nessuna misurazione negli ultimi 30 giorni.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="207" />
+            <location filename="../../ui/pages/teleconsults.py" line="217" />
             <source>Trend of the last 30 days</source>
             <translation>Andamento degli ultimi 30 giorni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="211" />
+            <location filename="../../ui/pages/teleconsults.py" line="221" />
             <source>Trend snapshot attached.</source>
             <translation>Grafico dell'andamento allegato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="230" />
+            <location filename="../../ui/pages/teleconsults.py" line="240" />
             <source>Sending...</source>
             <translation>Invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="232" />
+            <location filename="../../ui/pages/teleconsults.py" line="242" />
             <source>Sending the teleconsult request</source>
             <translation>Invio della richiesta di teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="237" />
+            <location filename="../../ui/pages/teleconsults.py" line="247" />
             <source>Request sent.</source>
             <translation>Richiesta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="243" />
+            <location filename="../../ui/pages/teleconsults.py" line="253" />
             <source>Write the reason and a question, or share some data.</source>
             <translation>Scrivi il motivo e un quesito, o condividi dei dati.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="245" />
+            <location filename="../../ui/pages/teleconsults.py" line="255" />
             <source>The request was not sent (%1); try again.</source>
             <translation>La richiesta non è stata inviata (%1); riprova.</translation>
         </message>
@@ -873,223 +873,223 @@
     <context>
         <name>TeleconsultsPage</name>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="367" />
+            <location filename="../../ui/pages/teleconsults.py" line="391" />
             <source>&amp;Show:</source>
             <translation>&amp;Mostra:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="368" />
+            <location filename="../../ui/pages/teleconsults.py" line="392" />
             <source>Received</source>
             <translation>Ricevuti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="369" />
+            <location filename="../../ui/pages/teleconsults.py" line="393" />
             <source>Sent</source>
             <translation>Inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="370" />
+            <location filename="../../ui/pages/teleconsults.py" line="394" />
             <source>Received or sent teleconsults</source>
             <translation>Teleconsulti ricevuti o inviati</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="371" />
+            <location filename="../../ui/pages/teleconsults.py" line="395" />
             <source>Refresh</source>
             <translation>Aggiorna</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="372" />
+            <location filename="../../ui/pages/teleconsults.py" line="396" />
             <source>Refresh the teleconsults</source>
             <translation>Aggiorna i teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="398" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="398" />
             <source>Patient</source>
             <translation>Paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="398" />
             <source>Reason</source>
             <translation>Motivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="374" />
+            <location filename="../../ui/pages/teleconsults.py" line="398" />
             <source>Status</source>
             <translation>Stato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="376" />
+            <location filename="../../ui/pages/teleconsults.py" line="400" />
             <source>Teleconsults</source>
             <translation>Teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="377" />
+            <location filename="../../ui/pages/teleconsults.py" line="401" />
             <source>Messages of the teleconsult</source>
             <translation>Messaggi del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="378" />
+            <location filename="../../ui/pages/teleconsults.py" line="402" />
             <source>Shared &amp;data (Enter saves a copy)</source>
             <translation>&amp;Dati condivisi (Invio ne salva una copia)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="379" />
+            <location filename="../../ui/pages/teleconsults.py" line="403" />
             <source>Shared data</source>
             <translation>Dati condivisi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="380" />
+            <location filename="../../ui/pages/teleconsults.py" line="404" />
             <source>&amp;Reply:</source>
             <translation>&amp;Risposta:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="381" />
-            <source>Reply text</source>
-            <translation>Testo della risposta</translation>
+            <location filename="../../ui/pages/teleconsults.py" line="405" />
+            <source>Reply text (Ctrl+Enter sends)</source>
+            <translation>Testo della risposta (Ctrl+Invio invia)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="383" />
+            <location filename="../../ui/pages/teleconsults.py" line="407" />
             <source>A&amp;ccept</source>
             <translation>A&amp;ccetta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="383" />
+            <location filename="../../ui/pages/teleconsults.py" line="407" />
             <source>Accept the teleconsult</source>
             <translation>Accetta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="384" />
+            <location filename="../../ui/pages/teleconsults.py" line="408" />
             <source>Re&amp;ject</source>
             <translation>Ri&amp;fiuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="384" />
+            <location filename="../../ui/pages/teleconsults.py" line="408" />
             <source>Reject the teleconsult</source>
             <translation>Rifiuta il teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="385" />
+            <location filename="../../ui/pages/teleconsults.py" line="409" />
             <source>Send re&amp;ply</source>
             <translation>Invia ris&amp;posta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="385" />
+            <location filename="../../ui/pages/teleconsults.py" line="409" />
             <source>Send the reply</source>
             <translation>Invia la risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="388" />
+            <location filename="../../ui/pages/teleconsults.py" line="412" />
             <source>Co&amp;mplete</source>
             <translation>Co&amp;ncludi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="389" />
+            <location filename="../../ui/pages/teleconsults.py" line="413" />
             <source>Mark the teleconsult as completed</source>
             <translation>Segna il teleconsulto come concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="393" />
+            <location filename="../../ui/pages/teleconsults.py" line="417" />
             <source>Open &amp;patient</source>
             <translation>Apri &amp;paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="394" />
+            <location filename="../../ui/pages/teleconsults.py" line="418" />
             <source>Open the patient of the teleconsult</source>
             <translation>Apri il paziente del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="398" />
+            <location filename="../../ui/pages/teleconsults.py" line="422" />
             <source>&amp;Video room</source>
             <translation>Stanza &amp;video</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="399" />
+            <location filename="../../ui/pages/teleconsults.py" line="423" />
             <source>Join the teleconsult's video room with the other clinicians</source>
             <translation>Entra nella stanza video del teleconsulto con gli altri professionisti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="402" />
+            <location filename="../../ui/pages/teleconsults.py" line="426" />
             <source>Teleconsult message</source>
             <translation>Messaggio del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="420" />
-            <location filename="../../ui/pages/teleconsults.py" line="428" />
+            <location filename="../../ui/pages/teleconsults.py" line="444" />
+            <location filename="../../ui/pages/teleconsults.py" line="452" />
             <source>Loading teleconsults</source>
             <translation>Caricamento dei teleconsulti</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="431" />
+            <location filename="../../ui/pages/teleconsults.py" line="455" />
             <source>The teleconsults cannot be loaded (%1).</source>
             <translation>Impossibile caricare i teleconsulti (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="480" />
+            <location filename="../../ui/pages/teleconsults.py" line="504" />
             <source>No teleconsult selected.</source>
             <translation>Nessun teleconsulto selezionato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="500" />
+            <location filename="../../ui/pages/teleconsults.py" line="524" />
             <source>Shared readings:</source>
             <translation>Misurazioni condivise:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="541" />
+            <location filename="../../ui/pages/teleconsults.py" line="565" />
             <source>Updating the teleconsult</source>
             <translation>Aggiornamento del teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="542" />
+            <location filename="../../ui/pages/teleconsults.py" line="566" />
             <source>Status updated.</source>
             <translation>Stato aggiornato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="554" />
+            <location filename="../../ui/pages/teleconsults.py" line="578" />
             <source>Sending the reply</source>
             <translation>Invio della risposta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="561" />
+            <location filename="../../ui/pages/teleconsults.py" line="585" />
             <source>Reply sent.</source>
             <translation>Risposta inviata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="572" />
+            <location filename="../../ui/pages/teleconsults.py" line="596" />
             <source>Someone else changed this teleconsult; it has been reloaded.</source>
             <translation>Il teleconsulto è stato modificato da un altro utente ed è stato ricaricato.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="575" />
+            <location filename="../../ui/pages/teleconsults.py" line="599" />
             <source>Write a reply first.</source>
             <translation>Scrivi prima una risposta.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="577" />
+            <location filename="../../ui/pages/teleconsults.py" line="601" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="595" />
+            <location filename="../../ui/pages/teleconsults.py" line="619" />
             <source>Teleconsult room: %1</source>
             <translation>Stanza del teleconsulto: %1</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="616" />
+            <location filename="../../ui/pages/teleconsults.py" line="640" />
             <source>Save a copy</source>
             <translation>Salva una copia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="630" />
+            <location filename="../../ui/pages/teleconsults.py" line="654" />
             <source>Downloading the shared file</source>
             <translation>Scaricamento del file condiviso</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/teleconsults.py" line="631" />
+            <location filename="../../ui/pages/teleconsults.py" line="655" />
             <source>Saved.</source>
             <translation>Salvato.</translation>
         </message>
@@ -1471,63 +1471,63 @@
             <translation>Cardiologo (Romano)</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="59" />
+            <location filename="../../ui/pages/patient.py" line="60" />
             <source>Type a codice fiscale, an STP/ENI code, a TEAM number or a name.</source>
             <translation>Digita un codice fiscale, un codice STP/ENI, un numero TEAM o un nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="62" />
+            <location filename="../../ui/pages/patient.py" line="63" />
             <source>An STP or ENI code is the prefix followed by 13 digits.</source>
             <translation>Un codice STP o ENI è il prefisso seguito da 13 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="65" />
+            <location filename="../../ui/pages/patient.py" line="66" />
             <source>A TEAM card number has 20 digits.</source>
             <translation>Il numero della tessera TEAM ha 20 cifre.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="68" />
+            <location filename="../../ui/pages/patient.py" line="69" />
             <source>Type at least two letters of the name.</source>
             <translation>Digita almeno due lettere del nome.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="72" />
+            <location filename="../../ui/pages/patient.py" line="73" />
             <source>The operation failed (%1); check the connection.</source>
             <translation>Operazione non riuscita (%1); verificare la connessione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="80" />
+            <location filename="../../ui/pages/patient.py" line="81" />
             <source>Codice fiscale</source>
             <translation>Codice fiscale</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="83" />
+            <location filename="../../ui/pages/patient.py" line="84" />
             <source>STP code</source>
             <translation>Codice STP</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="84" />
+            <location filename="../../ui/pages/patient.py" line="85" />
             <source>ENI code</source>
             <translation>Codice ENI</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="85" />
+            <location filename="../../ui/pages/patient.py" line="86" />
             <source>TEAM card</source>
             <translation>Tessera TEAM</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="86" />
-            <location filename="../../ui/pages/patient.py" line="88" />
+            <location filename="../../ui/pages/patient.py" line="87" />
+            <location filename="../../ui/pages/patient.py" line="89" />
             <source>Identifier</source>
             <translation>Identificativo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="94" />
+            <location filename="../../ui/pages/patient.py" line="95" />
             <source>M</source>
             <translation>M</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/patient.py" line="95" />
+            <location filename="../../ui/pages/patient.py" line="96" />
             <source>F</source>
             <translation>F</translation>
         </message>

@@ -380,7 +380,9 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
     )
     idle(qtbot, consults)
     consults.reply.setPlainText("Sì: furosemide 50 mg; controllo peso quotidiano.")
-    consults.send_button.click()
+    window.activateWindow()
+    consults.reply.setFocus()
+    QTest.keyClick(consults.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "furosemide" in consults.thread_view.toPlainText(), timeout=15_000)
     shot(window, tmp_path / "teleconsult_thread.png")
     idle(qtbot, consults)
@@ -556,6 +558,7 @@ def test_identity_mismatch_warnings_and_report_kept_when_sending_fails(
     assert "does not match the recorded sex" in text
     assert "does not match the recorded birth date" in text
     assert patient.results.item(0).toolTip() == text
+    assert not patient.results.item(0).icon().isNull()  # a warning sign in the result list
     shot(window, tmp_path / "identity_warning.png")
 
     # The backend goes away while the report is signed: the clinician is told, the draft stays.

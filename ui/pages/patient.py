@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -371,7 +372,10 @@ class PatientPage(Page):
             item = QListWidgetItem(match_line(m), self.results)
             item.setData(Qt.ItemDataRole.UserRole, m.patient_id)
             if m.warnings:
-                item.setToolTip("\n".join(identity_warning_text(w) for w in m.warnings))
+                text = "\n".join(identity_warning_text(w) for w in m.warnings)
+                item.setToolTip(text)
+                item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+                item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, text)
         if self.matches:
             self.results.setCurrentRow(0)
 

@@ -6,7 +6,17 @@ import mimetypes
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QIODevice, QLocale, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QEvent,
+    QIODevice,
+    QLocale,
+    QObject,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -343,12 +353,26 @@ class TeleconsultsPage(Page):
         self.send_button.clicked.connect(self.send_reply)
         self.patient_button.clicked.connect(self._open_patient)
         self.room_button.clicked.connect(self.open_video_room)
+        self.reply.installEventFilter(self)  # Ctrl+Enter sends
         self.room_window: QWidget | None = None
         self.room_owner = ""
         ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.reply
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            if self.send_button.isEnabled():
+                self.send_reply()
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_session(self, event: SessionDidChange) -> None:
         if self.room_window is not None and (
@@ -378,7 +402,7 @@ class TeleconsultsPage(Page):
         self.files_label.setText(self.tr("Shared &data (Enter saves a copy)"))
         self.files.setAccessibleName(self.tr("Shared data"))
         self.reply_label.setText(self.tr("&Reply:"))
-        self.reply.setAccessibleName(self.tr("Reply text"))
+        self.reply.setAccessibleName(self.tr("Reply text (Ctrl+Enter sends)"))
         label_controls(
             (self.accept_button, self.tr("A&ccept"), self.tr("Accept the teleconsult")),
             (self.reject_button, self.tr("Re&ject"), self.tr("Reject the teleconsult")),
