@@ -48,11 +48,10 @@ from app.domain.audit import AuditAction
 from app.domain.visit_report import REMOTE_STATEMENT_IT, RemoteService, ReportError, VisitReport
 from app.domain.workflows import IdentifierKind, PatientHeader
 from app.services.clinical import ClinicalServices
-from app.services.visit_report import render_pdf, report_unit
+from app.services.visit_report import measurement_line, render_pdf, report_unit
 from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, label_controls
 from ui.context import UiContext
-from ui.trend_view import display_unit
 
 SECTIONS = ("reason", "history", "examination", "conclusions", "recommended_tests", "therapy")
 AUTOSAVE_MS = 800
@@ -250,11 +249,7 @@ class VisitReportEditor(QDialog):
         p = self.header.patient
         measurements: tuple[str, ...] = ()
         if self.include_readings.isChecked():
-            measurements = tuple(
-                f"{r.parameter.label}: {r.value:g} {display_unit(r.parameter)} "
-                f"({r.time_utc.astimezone().strftime('%d/%m/%Y %H:%M')})"
-                for r in self.header.last_readings
-            )
+            measurements = tuple(measurement_line(r) for r in self.header.last_readings)
         return VisitReport(
             report_id=self.report_id,
             patient_ref=f"Patient/{p.patient_id}",

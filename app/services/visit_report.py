@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from app.backend import fhirjson
 from app.domain.outbox import BinaryAttachment, OutboxUnit, UnitKind
+from app.domain.telemonitoring import Parameter, Reading
 from app.domain.visit_report import (
     LOINC_TELEVISIT_REPORT,
     REMOTE_STATEMENT_IT,
@@ -35,6 +36,27 @@ REPORT_ID_SYSTEM = "urn:ietf:rfc:3986"
 
 def _fmt(dt_value: Any) -> str:
     return dt_value.astimezone().strftime("%d/%m/%Y %H:%M") if dt_value else "-"
+
+
+#: Italian names of the parameters, as the report (which goes to the FSE) writes them.
+PARAMETER_NAMES_IT: dict[Parameter, str] = {
+    Parameter.SYSTOLIC_BP: "Pressione arteriosa sistolica",
+    Parameter.DIASTOLIC_BP: "Pressione arteriosa diastolica",
+    Parameter.HEART_RATE: "Frequenza cardiaca",
+    Parameter.SPO2: "Saturazione di ossigeno (SpO2)",
+    Parameter.WEIGHT: "Peso corporeo",
+    Parameter.GLUCOSE: "Glicemia",
+    Parameter.TEMPERATURE: "Temperatura corporea",
+    Parameter.RESPIRATORY_RATE: "Frequenza respiratoria",
+}
+_UNITS_IT = {"mm[Hg]": "mmHg", "Cel": "°C", "/min": "/min"}
+
+
+def measurement_line(reading: Reading) -> str:
+    """One measured parameter as the report lists it (Italian, local time)."""
+    value = f"{reading.value:g}".replace(".", ",")
+    unit = _UNITS_IT.get(reading.parameter.ucum_unit, reading.parameter.ucum_unit)
+    return f"{PARAMETER_NAMES_IT[reading.parameter]}: {value} {unit} ({_fmt(reading.time_utc)})"
 
 
 def render_pdf(report: VisitReport, *, draft_preview: bool = False) -> bytes:

@@ -177,6 +177,7 @@ def test_gp_televisit_from_agenda_to_signed_report_and_questionnaire(
         [pdftotext, str(tmp_path / "signed.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Controllo pressorio" in text and "Ramipril 5 mg" in text
+    assert "Pressione arteriosa sistolica:" in text  # the readings, in Italian, in the report
     assert fhir(
         ctx, lambda c: c.search("DocumentReference", {"subject": "Patient/pat-001"})
     ).total == len(docs.matches)
