@@ -24,7 +24,7 @@ import contextlib
 import enum
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,12 +196,19 @@ class Call:
         on_event: Callable[[CallEvent], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         adapt: bool = True,
+        reconnect: Callable[[], Awaitable[SignalingChannel]] | None = None,
     ) -> None:
-        """``adapt=False`` turns our bandwidth control and encoder off (plain aiortc)."""
+        """``adapt=False`` turns our bandwidth control and encoder off (plain aiortc).
+
+        ``reconnect`` opens a new signaling channel (joined again) when the current one
+        closes during the call; without it a lost channel ends further renegotiation.
+        """
         if role not in ("offerer", "answerer"):
             raise ValueError("role must be offerer or answerer")
         self.role = role
         self._signaling = signaling
+        self._reconnect = reconnect
+        self.signaling_reconnects = 0
         self._config = rtc_configuration(ice_servers, relay_only=relay_only)
         self._timeouts = timeouts
         self._on_event = on_event
@@ -401,6 +408,8 @@ class Call:
                 except SignalingClosed:
                     if self.state in (CallState.ENDED, CallState.FAILED):
                         break
+                    if await self._reconnect_signaling():
+                        continue
                     if self.state is not CallState.CONNECTED:
                         self._fail(SignalingError("signaling connection lost"))
                     else:
@@ -417,6 +426,37 @@ class Call:
         finally:
             if self.state in (CallState.ENDED, CallState.FAILED):
                 await self._teardown()
+
+    async def _reconnect_signaling(self) -> bool:
+        """Open a new signaling channel with back-off (about 30 s in all); media goes on meanwhile."""
+        if self._reconnect is None:
+            return False
+        with contextlib.suppress(Exception):  # release the dead channel's session
+            await asyncio.wait_for(self._signaling.close(), 2.0)
+        delay_s = 0.5
+        for _ in range(8):
+            if self.state in (CallState.ENDED, CallState.FAILED):
+                return False
+            try:
+                channel = await asyncio.wait_for(self._reconnect(), 10.0)
+            except (SignalingError, TimeoutError) as exc:
+                _log.warning("signaling reconnect failed: %s", type(exc).__name__)
+                await asyncio.sleep(delay_s)
+                delay_s = min(delay_s * 2, 5.0)
+                continue
+            self._signaling = channel
+            self.signaling_reconnects += 1
+            _log.info("signaling reconnected")
+            joined = getattr(channel, "joined", None)
+            if (
+                self.role == "offerer"
+                and isinstance(joined, Joined)
+                and joined.peer_present
+                and self.state is not CallState.CONNECTED
+            ):
+                await self._offer(restart=self.state is not CallState.WAITING)
+            return True
+        return False
 
     async def _wait_terminal(self) -> None:
         while self.state not in (CallState.ENDED, CallState.FAILED):
@@ -541,7 +581,13 @@ class Call:
         await pc.setLocalDescription(await pc.createOffer())
         if pc is not self._pc:
             return
-        await self._signaling.send(Offer(sdp=pc.localDescription.sdp, restart=restart))
+        try:
+            await self._signaling.send(Offer(sdp=pc.localDescription.sdp, restart=restart))
+        except SignalingClosed:
+            if not restart:
+                raise
+            # Signaling is down too: the receive loop reconnects, the deadline re-offers.
+            _log.warning("restart offer not sent: signaling closed")
         if not restart:
             self._set_state(CallState.NEGOTIATING)
             self._set_deadline(self._timeouts.answer_s, "the patient's browser did not answer")
@@ -625,8 +671,14 @@ class Call:
         if self.role == "offerer":
             self._spawn(self._offer_safely(), name="call-restart")
         else:
-            self._spawn(self._signaling.send(IceRestartRequest()), name="call-restart-request")
+            self._spawn(self._request_restart(), name="call-restart-request")
             self._set_deadline(self._timeouts.connect_s, "reconnect attempt timed out")
+
+    async def _request_restart(self) -> None:
+        try:
+            await self._signaling.send(IceRestartRequest())
+        except SignalingClosed:
+            _log.warning("restart request not sent: signaling closed")
 
     async def _offer_safely(self) -> None:
         try:

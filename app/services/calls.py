@@ -270,6 +270,11 @@ class CallService:
         room = await self._create_room()
         base = self._backend_url().rstrip("/")
         ws_url = base.replace("https://", "wss://").replace("http://", "ws://") + room["wsPath"]
+        token, timeout_s = room["clinicianToken"], self._http_timeout_s
+
+        async def reconnect() -> WebSocketSignaling:
+            return await WebSocketSignaling.connect(ws_url, token=token, timeout_s=timeout_s)
+
         try:
             signaling = await WebSocketSignaling.connect(
                 ws_url, token=room["clinicianToken"], timeout_s=self._http_timeout_s
@@ -289,6 +294,7 @@ class CallService:
             audio_source=audio_source,
             timeouts=self._timeouts,
             on_event=self._on_call_event,
+            reconnect=reconnect,
         )
         self._call.start(peer_present=signaling.joined.peer_present)
         self.invite = RoomInvite(

@@ -92,12 +92,27 @@ async function join() {
     setState("failed", "Servizio non raggiungibile. Riprovi tra poco.");
     return;
   }
+  openSignaling(0);
+  setState("waiting", "In attesa del medico…");
+}
+
+// The signaling socket comes back by itself (back-off, about a minute in all); the media
+// connection, if up, is not touched.
+function openSignaling(attempt) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   ws = new WebSocket(`${scheme}//${location.host}/rtc/rooms/${roomId}/ws`);
-  ws.onopen = () => send({ type: "join", token });
+  ws.onopen = () => { attempt = 0; send({ type: "join", token }); };
   ws.onmessage = (ev) => onSignal(ev.data).catch((err) => telemed.errors.push("signal:" + err));
-  ws.onclose = () => { if (telemed.state !== "ended") setState("disconnected", "Collegamento interrotto."); };
-  setState("waiting", "In attesa del medico…");
+  ws.onclose = (ev) => {
+    if (telemed.state === "ended" || ev.code === 4401 || ev.code === 4409) return;
+    telemed.signalingReconnects = (telemed.signalingReconnects || 0) + 1;
+    if (attempt >= 10) {
+      setState("disconnected", "Collegamento interrotto.");
+      return;
+    }
+    if (!pc || pc.connectionState !== "connected") setState("reconnecting", "Riconnessione…");
+    setTimeout(() => openSignaling(attempt + 1), Math.min(500 * 2 ** attempt, 8000));
+  };
 }
 
 async function onSignal(text) {
@@ -105,7 +120,9 @@ async function onSignal(text) {
   try { msg = JSON.parse(text); } catch { return; }
   if (telemed.state === "ended") return;  // e.g. the peer-left that follows a bye
   switch (msg.type) {
-    case "joined": setState("waiting", "In attesa del medico…"); break;
+    case "joined":
+      if (!pc || pc.connectionState !== "connected") setState("waiting", "In attesa del medico…");
+      break;
     case "peer-joined": setState("waiting", "Il medico si sta collegando…"); break;
     case "peer-left": setState("waiting", "Il medico si è scollegato, attendere…"); break;
     case "offer": await answer(msg.sdp); break;
