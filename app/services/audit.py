@@ -315,27 +315,22 @@ class AuditFeed:
     """Records the audited acts other services announce on the bus.
 
     ``recorder`` returns the active clinician's ``AuditTrail.record`` (None when nobody is
-    logged in or there is no vault). Handled: a measurement saved
-    (``MeasurementDidSave``) and a call started from the agenda or an alert (``CallDidRequest``).
-    Services without an event call ``session.audit.record(...)`` themselves.
+    logged in or there is no vault). Handled: a measurement saved (``MeasurementDidSave``).
+    Acts without an event are recorded where they happen (the UI's ``record_audited_act``:
+    record opened, call started, export, print; the consent gate: consents).
 
     Thread affinity: handlers run on the core loop (bus rule).
     """
 
     def __init__(self, *, bus: EventBus, recorder: Callable[[], Recorder | None]) -> None:
-        from app.services.agenda import CallDidRequest
         from app.services.devices import MeasurementDidSave
 
         self._recorder = recorder
         self._tasks: set[asyncio.Task[int]] = set()
         bus.subscribe(MeasurementDidSave, self._on_measurement)
-        bus.subscribe(CallDidRequest, self._on_call)
 
     def _on_measurement(self, event: Any) -> None:
         self._record(AuditAction.MEASUREMENT, what=f"urn:uuid:{event.measurement_id}")
-
-    def _on_call(self, event: Any) -> None:
-        self._record(AuditAction.CALL, patient_id=event.patient_id, what=event.resource_ref)
 
     def _record(self, action: AuditAction, **where: str | None) -> None:
         record = self._recorder()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.outbox import OutboxUnit
 from app.services.agenda import CallDidRequest
 from app.services.calls import SYNTHETIC, CallRequest, CallService, RoomInvite
@@ -36,6 +37,7 @@ from app.services.clinical import ClinicalServices
 from app.services.diagnostics import Check, Status
 from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
+from ui.audit_banner import record_audited_act
 from ui.call_window import CallWindow
 from ui.clinical import clinical_services
 from ui.consent_dialog import ensure_televisit_consents
@@ -337,6 +339,12 @@ class CallsPage(Page):
 
     def _started(self, invite: RoomInvite) -> None:
         self.start_button.setEnabled(True)
+        record_audited_act(
+            self.ctx,
+            AuditAction.CALL,
+            patient_id=self.patient.text().strip(),
+            what=self._appointment_ref,
+        )
         self.link.setText(invite.join_url)
         self.status.setText(self.tr("Waiting for the patient: send them the link."))
         title = QCoreApplication.translate("CallsPage", "Call with %1").replace(
