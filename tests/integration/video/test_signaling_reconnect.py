@@ -88,3 +88,42 @@ async def test_both_sides_rejoin_after_the_server_drops_their_sockets(server: Te
     finally:
         await clinician.hang_up()
         await patient.hang_up()
+
+
+@pytest.mark.chromium
+@pytest.mark.slow
+async def test_patient_page_rejoins_after_a_dropped_socket(server: TestServer) -> None:
+    from tests.integration.video.peers import join_as_patient, patient_browser
+
+    base = str(server.make_url("")).rstrip("/")
+    room = await create_room(base)
+
+    async def reconnect() -> WebSocketSignaling:
+        return await WebSocketSignaling.connect(
+            room.ws_url, token=room.clinician_token, timeout_s=5
+        )
+
+    channel = await reconnect()
+    call = Call(signaling=channel, ice_servers=(), timeouts=TIMEOUTS, reconnect=reconnect)
+    call.start(peer_present=False)
+    try:
+        async with patient_browser() as page:
+            await join_as_patient(page, room.join_url)
+            assert await call.wait_for(CallState.CONNECTED, timeout_s=30) is CallState.CONNECTED
+            await page.wait_for_function("window.telemed.state === 'connected'")
+            live = server.app[ROOMS_KEY].get(room.room)
+            assert live is not None
+            for ws in list(live.peers.values()):
+                await ws.close(code=1011, message=b"server going away")
+            await page.wait_for_function("window.telemed.signalingReconnects >= 1", timeout=10_000)
+            # Back in the room: the clinician re-offers and the page answers on a new connection.
+            await page.wait_for_function("window.telemed.peerConnections >= 2", timeout=20_000)
+            await page.wait_for_function(
+                "window.telemed.state === 'connected' && window.telemed.stats.fps > 10",
+                timeout=20_000,
+            )
+            assert call.signaling_reconnects >= 1 and call.state is CallState.CONNECTED
+            await call.send_chat("ancora connessi")
+            await page.wait_for_function("window.telemed.chat.length === 1")
+    finally:
+        await call.hang_up()
