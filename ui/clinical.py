@@ -6,7 +6,10 @@ import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPoint, QRect, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
 from app.domain.workflows import AgendaItemKind, IdentityWarning, TeleconsultStatus
@@ -204,3 +207,30 @@ def cf_error_text(reason: str) -> str:
             "Workflows", "Invalid codice fiscale: impossible birth date."
         ),
     }.get(reason, QCoreApplication.translate("Workflows", "Invalid codice fiscale."))
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Print a PDF (rendered page by page at the printer's resolution); returns the pages
+    printed, 0 if the printer cannot be opened. GUI thread."""
+    doc = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc.load(buffer)
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        for i in range(doc.pageCount()):
+            if i:
+                printer.newPage()
+            target = printer.pageLayout().paintRectPixels(printer.resolution())
+            size = (
+                doc.pagePointSize(i)
+                .toSize()
+                .scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            )
+            painter.drawImage(QRect(QPoint(0, 0), size), doc.render(i, size))
+    finally:
+        painter.end()
+    return doc.pageCount()

@@ -19,13 +19,9 @@ from PySide6.QtCore import (
     QByteArray,
     QDateTime,
     QIODevice,
-    QPointF,
-    QRect,
-    Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -44,13 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.audit import AuditAction
 from app.domain.visit_report import REMOTE_STATEMENT_IT, RemoteService, ReportError, VisitReport
 from app.domain.workflows import IdentifierKind, PatientHeader
 from app.services.clinical import ClinicalServices
 from app.services.visit_report import measurement_line, render_pdf, report_unit
-from ui.audit_banner import record_audited_act
-from ui.clinical import BusyRunner, label_controls
+from ui.clinical import BusyRunner, label_controls, print_pdf
 from ui.context import UiContext
 
 SECTIONS = ("reason", "history", "examination", "conclusions", "recommended_tests", "therapy")
@@ -393,31 +387,10 @@ class VisitReportEditor(QDialog):
         pdf = self._pdf_for_display()
         if pdf is None:
             return 0
-        record_audited_act(self.ctx, AuditAction.PRINT, patient_id=self.header.patient.patient_id)
-        doc = QPdfDocument(self)
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(pdf))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        doc.load(buffer)
-        painter = QPainter()
-        if not painter.begin(printer):
+        pages = print_pdf(pdf, printer)
+        if pages == 0:
             self.status.setText(self.tr("The printer cannot be opened."))
-            return 0
-        try:
-            for i in range(doc.pageCount()):
-                if i:
-                    printer.newPage()
-                target = printer.pageLayout().paintRectPixels(printer.resolution())
-                size = (
-                    doc.pagePointSize(i)
-                    .toSize()
-                    .scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                )
-                image: QImage = doc.render(i, size)
-                painter.drawImage(QRect(QPointF(0, 0).toPoint(), size), image)
-        finally:
-            painter.end()
-        return doc.pageCount()
+        return pages
 
     # -- sign ---------------------------------------------------------------------------------
     def sign_and_send(self) -> None:

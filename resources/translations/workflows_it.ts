@@ -369,102 +369,112 @@
     <context>
         <name>PointOfCareDialog</name>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="101" />
+            <location filename="../../ui/pages/pharmacy.py" line="102" />
             <source>not measured</source>
             <translation>non misurato</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="110" />
+            <location filename="../../ui/pages/pharmacy.py" line="111" />
             <source>&amp;Device:</source>
             <translation>&amp;Dispositivo:</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="113" />
+            <location filename="../../ui/pages/pharmacy.py" line="114" />
             <source>Bluetooth device</source>
             <translation>Dispositivo Bluetooth</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="115" />
+            <location filename="../../ui/pages/pharmacy.py" line="116" />
             <source>S&amp;can</source>
             <translation>&amp;Cerca</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="117" />
+            <location filename="../../ui/pages/pharmacy.py" line="118" />
             <source>Look for Bluetooth devices</source>
             <translation>Cerca dispositivi Bluetooth</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="118" />
+            <location filename="../../ui/pages/pharmacy.py" line="119" />
             <source>Measure with &amp;device</source>
             <translation>Misura con il &amp;dispositivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="121" />
+            <location filename="../../ui/pages/pharmacy.py" line="122" />
             <source>Take the next measurement of the selected device and send it</source>
             <translation>Acquisisci la prossima misurazione del dispositivo selezionato e inviala</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="130" />
+            <location filename="../../ui/pages/pharmacy.py" line="131" />
             <source>Point-of-care status</source>
             <translation>Stato della misurazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="133" />
+            <location filename="../../ui/pages/pharmacy.py" line="134" />
             <source>&amp;Send measurements</source>
             <translation>&amp;Invia misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="135" />
+            <location filename="../../ui/pages/pharmacy.py" line="136" />
             <source>Send the measurements</source>
             <translation>Invia le misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="136" />
+            <location filename="../../ui/pages/pharmacy.py" line="137" />
             <source>Print &amp;receipt...</source>
             <translation>Stampa &amp;ricevuta...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="138" />
-            <source>Save or print the patient's receipt</source>
-            <translation>Salva o stampa la ricevuta per il paziente</translation>
+            <location filename="../../ui/pages/pharmacy.py" line="139" />
+            <source>Print the patient's receipt</source>
+            <translation>Stampa la ricevuta per il paziente</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="139" />
+            <location filename="../../ui/pages/pharmacy.py" line="140" />
+            <source>Save receipt as P&amp;DF...</source>
+            <translation>Salva ricevuta in P&amp;DF...</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="142" />
+            <source>Save the patient's receipt as a PDF file</source>
+            <translation>Salva la ricevuta del paziente come file PDF</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="143" />
             <source>Close</source>
             <translation>Chiudi</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="140" />
+            <location filename="../../ui/pages/pharmacy.py" line="144" />
             <source>Close the point-of-care session</source>
             <translation>Chiudi la sessione di misurazione</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="145" />
+            <location filename="../../ui/pages/pharmacy.py" line="149" />
             <source>The patient gives informed consent and consent to telemonitoring</source>
             <translation>Il paziente esprime il consenso informato e il consenso al telemonitoraggio</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="148" />
+            <location filename="../../ui/pages/pharmacy.py" line="152" />
             <source>Point-of-care measurement</source>
             <translation>Misurazione in farmacia</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="187" />
+            <location filename="../../ui/pages/pharmacy.py" line="193" />
             <source>The device did not answer (%1).</source>
             <translation>Il dispositivo non ha risposto (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="191" />
+            <location filename="../../ui/pages/pharmacy.py" line="197" />
             <source>Looking for devices...</source>
             <translation>Ricerca dei dispositivi...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="194" />
+            <location filename="../../ui/pages/pharmacy.py" line="200" />
             <source>Looking for devices</source>
             <translation>Ricerca dei dispositivi</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../ui/pages/pharmacy.py" line="204" />
+            <location filename="../../ui/pages/pharmacy.py" line="210" />
             <source>%n device(s) found.</source>
             <translation>
                 <numerusform>%n dispositivo trovato.</numerusform>
@@ -472,72 +482,82 @@
             </translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="206" />
+            <location filename="../../ui/pages/pharmacy.py" line="212" />
             <source>No device found: switch it on, then scan again.</source>
             <translation>Nessun dispositivo trovato: accendilo e cerca di nuovo.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="215" />
+            <location filename="../../ui/pages/pharmacy.py" line="221" />
             <source>Pair the device in the Devices area first.</source>
             <translation>Associa prima il dispositivo nell'area Dispositivi.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="233" />
+            <location filename="../../ui/pages/pharmacy.py" line="239" />
             <source>Measure now: waiting for the device...</source>
             <translation>Misura ora: in attesa del dispositivo...</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="235" />
+            <location filename="../../ui/pages/pharmacy.py" line="241" />
             <source>Measuring with the device</source>
             <translation>Misurazione con il dispositivo</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="266" />
+            <location filename="../../ui/pages/pharmacy.py" line="272" />
             <source>Sending the measurements</source>
             <translation>Invio delle misurazioni</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="274" />
+            <location filename="../../ui/pages/pharmacy.py" line="280" />
             <source>Measurements sent. Print the receipt for the patient.</source>
             <translation>Misurazioni inviate. Stampa la ricevuta per il paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="279" />
+            <location filename="../../ui/pages/pharmacy.py" line="285" />
             <source>The patient's consent is needed before measuring.</source>
             <translation>Serve il consenso del paziente prima di misurare.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="281" />
+            <location filename="../../ui/pages/pharmacy.py" line="287" />
             <source>%1 is outside the plausible range: check the value.</source>
             <translation>%1 è fuori dall'intervallo plausibile: controlla il valore.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="286" />
+            <location filename="../../ui/pages/pharmacy.py" line="292" />
             <source>Enter at least one measurement.</source>
             <translation>Inserisci almeno una misurazione.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="288" />
+            <location filename="../../ui/pages/pharmacy.py" line="294" />
             <source>Not sent (%1); try again.</source>
             <translation>Non inviato (%1); riprova.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="302" />
+            <location filename="../../ui/pages/pharmacy.py" line="308" />
             <source>Blood pressure</source>
             <translation>Pressione arteriosa</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="317" />
+            <location filename="../../ui/pages/pharmacy.py" line="323" />
             <source>Receipt saved.</source>
             <translation>Ricevuta salvata.</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="321" />
+            <location filename="../../ui/pages/pharmacy.py" line="329" />
+            <source>Receipt printed.</source>
+            <translation>Ricevuta stampata.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="329" />
+            <source>The printer cannot be opened.</source>
+            <translation>Impossibile aprire la stampante.</translation>
+        </message>
+        <message>
+            <location filename="../../ui/pages/pharmacy.py" line="340" />
             <source>Save the receipt</source>
             <translation>Salva la ricevuta</translation>
         </message>
         <message>
-            <location filename="../../ui/pages/pharmacy.py" line="321" />
+            <location filename="../../ui/pages/pharmacy.py" line="340" />
             <source>PDF (*.pdf)</source>
             <translation>PDF (*.pdf)</translation>
         </message>
@@ -1097,218 +1117,218 @@
     <context>
         <name>VisitReportEditor</name>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="197" />
+            <location filename="../../ui/visit_report_editor.py" line="190" />
             <source>Televisit report</source>
             <translation>Referto di televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="198" />
+            <location filename="../../ui/visit_report_editor.py" line="191" />
             <source>Referto di Televisita (LOINC 75496-0)</source>
             <translation>Referto di Televisita (LOINC 75496-0)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="199" />
+            <location filename="../../ui/visit_report_editor.py" line="192" />
             <source>Patient:</source>
             <translation>Paziente:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="200" />
+            <location filename="../../ui/visit_report_editor.py" line="193" />
             <source>&amp;Service:</source>
             <translation>&amp;Prestazione:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="201" />
+            <location filename="../../ui/visit_report_editor.py" line="194" />
             <source>S&amp;tart:</source>
             <translation>&amp;Inizio:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="202" />
+            <location filename="../../ui/visit_report_editor.py" line="195" />
             <source>&amp;End:</source>
             <translation>&amp;Fine:</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="204" />
+            <location filename="../../ui/visit_report_editor.py" line="197" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="205" />
+            <location filename="../../ui/visit_report_editor.py" line="198" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="206" />
+            <location filename="../../ui/visit_report_editor.py" line="199" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="211" />
+            <location filename="../../ui/visit_report_editor.py" line="204" />
             <source>&amp;Reason for the visit</source>
             <translation>&amp;Motivo della televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="212" />
+            <location filename="../../ui/visit_report_editor.py" line="205" />
             <source>&amp;History</source>
             <translation>&amp;Anamnesi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="213" />
+            <location filename="../../ui/visit_report_editor.py" line="206" />
             <source>E&amp;xamination and measured parameters</source>
             <translation>&amp;Esame obiettivo e parametri rilevati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="214" />
+            <location filename="../../ui/visit_report_editor.py" line="207" />
             <source>&amp;Conclusions</source>
             <translation>&amp;Conclusioni</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="215" />
+            <location filename="../../ui/visit_report_editor.py" line="208" />
             <source>Recommended te&amp;sts</source>
             <translation>Accertamenti &amp;consigliati</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="216" />
+            <location filename="../../ui/visit_report_editor.py" line="209" />
             <source>Thera&amp;py</source>
             <translation>&amp;Terapia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="221" />
+            <location filename="../../ui/visit_report_editor.py" line="214" />
             <source>Include the latest readings in the report</source>
             <translation>Includi le ultime misurazioni nel referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="223" />
+            <location filename="../../ui/visit_report_editor.py" line="216" />
             <source>Service delivered</source>
             <translation>Prestazione erogata</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="224" />
+            <location filename="../../ui/visit_report_editor.py" line="217" />
             <source>Start of the visit</source>
             <translation>Inizio della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="225" />
+            <location filename="../../ui/visit_report_editor.py" line="218" />
             <source>End of the visit</source>
             <translation>Fine della visita</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="226" />
+            <location filename="../../ui/visit_report_editor.py" line="219" />
             <source>Remote delivery statement</source>
             <translation>Dichiarazione di erogazione a distanza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="227" />
+            <location filename="../../ui/visit_report_editor.py" line="220" />
             <source>Report status</source>
             <translation>Stato del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="229" />
+            <location filename="../../ui/visit_report_editor.py" line="222" />
             <source>Pre&amp;view PDF</source>
             <translation>Ante&amp;prima PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="229" />
+            <location filename="../../ui/visit_report_editor.py" line="222" />
             <source>Preview the report as PDF</source>
             <translation>Anteprima del referto in PDF</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="230" />
+            <location filename="../../ui/visit_report_editor.py" line="223" />
             <source>Pr&amp;int...</source>
             <translation>&amp;Stampa...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="230" />
+            <location filename="../../ui/visit_report_editor.py" line="223" />
             <source>Print the report</source>
             <translation>Stampa il referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="233" />
+            <location filename="../../ui/visit_report_editor.py" line="226" />
             <source>Si&amp;gn and send</source>
             <translation>&amp;Firma e invia</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="234" />
+            <location filename="../../ui/visit_report_editor.py" line="227" />
             <source>Sign the report and send it to the record</source>
             <translation>Firma il referto e invialo al fascicolo</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="236" />
+            <location filename="../../ui/visit_report_editor.py" line="229" />
             <source>Close</source>
             <translation>Chiudi</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="236" />
+            <location filename="../../ui/visit_report_editor.py" line="229" />
             <source>Close the editor (the draft is kept)</source>
             <translation>Chiudi l'editor (la bozza resta salvata)</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="311" />
+            <location filename="../../ui/visit_report_editor.py" line="300" />
             <source>Opening the draft</source>
             <translation>Apertura della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="321" />
+            <location filename="../../ui/visit_report_editor.py" line="310" />
             <source>Draft restored.</source>
             <translation>Bozza ripristinata.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="334" />
+            <location filename="../../ui/visit_report_editor.py" line="323" />
             <source>Saving the draft</source>
             <translation>Salvataggio della bozza</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="337" />
+            <location filename="../../ui/visit_report_editor.py" line="326" />
             <source>The draft could not be saved (%1).</source>
             <translation>Impossibile salvare la bozza (%1).</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="344" />
+            <location filename="../../ui/visit_report_editor.py" line="333" />
             <source>Draft saved at %1.</source>
             <translation>Bozza salvata alle %1.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="362" />
+            <location filename="../../ui/visit_report_editor.py" line="351" />
             <source>Write the reason for the visit.</source>
             <translation>Scrivi il motivo della visita.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="363" />
+            <location filename="../../ui/visit_report_editor.py" line="352" />
             <source>Write the conclusions.</source>
             <translation>Scrivi le conclusioni.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="364" />
+            <location filename="../../ui/visit_report_editor.py" line="353" />
             <source>The visit ends before it starts.</source>
             <translation>La visita termina prima di iniziare.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="373" />
-            <location filename="../../ui/visit_report_editor.py" line="376" />
+            <location filename="../../ui/visit_report_editor.py" line="362" />
+            <location filename="../../ui/visit_report_editor.py" line="365" />
             <source>Report preview</source>
             <translation>Anteprima del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="409" />
+            <location filename="../../ui/visit_report_editor.py" line="392" />
             <source>The printer cannot be opened.</source>
             <translation>Impossibile aprire la stampante.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="445" />
+            <location filename="../../ui/visit_report_editor.py" line="413" />
             <source>Signing and sending...</source>
             <translation>Firma e invio in corso...</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="447" />
+            <location filename="../../ui/visit_report_editor.py" line="415" />
             <source>Sending the report</source>
             <translation>Invio del referto</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="455" />
+            <location filename="../../ui/visit_report_editor.py" line="423" />
             <source>Report signed and sent to the patient's record.</source>
             <translation>Referto firmato e inviato al fascicolo del paziente.</translation>
         </message>
         <message>
-            <location filename="../../ui/visit_report_editor.py" line="461" />
+            <location filename="../../ui/visit_report_editor.py" line="429" />
             <source>The report was not sent (%1); the draft is kept, try again.</source>
             <translation>Il referto non è stato inviato (%1); la bozza è conservata, riprova.</translation>
         </message>
@@ -1316,137 +1336,137 @@
     <context>
         <name>Workflows</name>
         <message>
-            <location filename="../../ui/clinical.py" line="143" />
+            <location filename="../../ui/clinical.py" line="146" />
             <source>Televisit</source>
             <translation>Televisita</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="144" />
+            <location filename="../../ui/clinical.py" line="147" />
             <source>Teleassistance</source>
             <translation>Teleassistenza</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="145" />
+            <location filename="../../ui/clinical.py" line="148" />
             <source>Teleconsult</source>
             <translation>Teleconsulto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="146" />
+            <location filename="../../ui/clinical.py" line="149" />
             <source>Telemonitoring</source>
             <translation>Telemonitoraggio</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="147" />
+            <location filename="../../ui/clinical.py" line="150" />
             <source>Alert</source>
             <translation>Allarme</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="153" />
+            <location filename="../../ui/clinical.py" line="156" />
             <source>Booked</source>
             <translation>Prenotato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="154" />
+            <location filename="../../ui/clinical.py" line="157" />
             <source>Arrived</source>
             <translation>Presente</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="155" />
+            <location filename="../../ui/clinical.py" line="158" />
             <source>Done</source>
             <translation>Svolto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="156" />
+            <location filename="../../ui/clinical.py" line="159" />
             <source>Pending</source>
             <translation>In attesa</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="157" />
+            <location filename="../../ui/clinical.py" line="160" />
             <source>Proposed</source>
             <translation>Proposto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="158" />
+            <location filename="../../ui/clinical.py" line="161" />
             <source>Active</source>
             <translation>Attivo</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="159" />
+            <location filename="../../ui/clinical.py" line="162" />
             <source>Requested</source>
             <translation>Richiesto</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="160" />
+            <location filename="../../ui/clinical.py" line="163" />
             <source>Accepted</source>
             <translation>Accettato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="161" />
+            <location filename="../../ui/clinical.py" line="164" />
             <source>In progress</source>
             <translation>In corso</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="162" />
+            <location filename="../../ui/clinical.py" line="165" />
             <source>Completed</source>
             <translation>Concluso</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="163" />
+            <location filename="../../ui/clinical.py" line="166" />
             <source>Rejected</source>
             <translation>Rifiutato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="164" />
+            <location filename="../../ui/clinical.py" line="167" />
             <source>Cancelled</source>
             <translation>Annullato</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="171" />
+            <location filename="../../ui/clinical.py" line="174" />
             <source>The codice fiscale on record is not valid (wrong check letter).</source>
             <translation>Il codice fiscale registrato non è valido (carattere di controllo errato).</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="174" />
+            <location filename="../../ui/clinical.py" line="177" />
             <source>The codice fiscale does not match the recorded sex: check identity.</source>
             <translation>Il codice fiscale non corrisponde al sesso registrato: verificare l'identità.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="177" />
+            <location filename="../../ui/clinical.py" line="180" />
             <source>The codice fiscale does not match the recorded birth date: check identity.</source>
             <translation>Il codice fiscale non corrisponde alla data di nascita registrata: verificare l'identità.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="181" />
+            <location filename="../../ui/clinical.py" line="184" />
             <source>Omocodia variant of the codice fiscale: another person may share the base code.</source>
             <translation>Codice fiscale in omocodia: un'altra persona può avere lo stesso codice di base.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="191" />
+            <location filename="../../ui/clinical.py" line="194" />
             <source>A codice fiscale has 16 characters.</source>
             <translation>Il codice fiscale ha 16 caratteri.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="194" />
+            <location filename="../../ui/clinical.py" line="197" />
             <source>Invalid codice fiscale: characters in unexpected positions.</source>
             <translation>Codice fiscale non valido: caratteri in posizioni inattese.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="197" />
+            <location filename="../../ui/clinical.py" line="200" />
             <source>Invalid codice fiscale: wrong check letter. Check for typing errors.</source>
             <translation>Codice fiscale non valido: carattere di controllo errato. Verificare errori di battitura.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="200" />
+            <location filename="../../ui/clinical.py" line="203" />
             <source>Invalid codice fiscale: impossible birth day.</source>
             <translation>Codice fiscale non valido: giorno di nascita impossibile.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="203" />
+            <location filename="../../ui/clinical.py" line="206" />
             <source>Invalid codice fiscale: impossible birth date.</source>
             <translation>Codice fiscale non valido: data di nascita impossibile.</translation>
         </message>
         <message>
-            <location filename="../../ui/clinical.py" line="206" />
+            <location filename="../../ui/clinical.py" line="209" />
             <source>Invalid codice fiscale.</source>
             <translation>Codice fiscale non valido.</translation>
         </message>

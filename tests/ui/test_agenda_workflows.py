@@ -283,6 +283,11 @@ def test_pharmacist_point_of_care_measurement(ctx, window, qtbot, tmp_path: Path
     shot(dialog, tmp_path / "point_of_care.png")
     dialog.send_button.click()
     qtbot.waitUntil(lambda: dialog.sent_result is not None, timeout=15_000)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed-receipt.pdf"))
+    assert dialog.print_receipt(printer) == 1
+    assert (tmp_path / "printed-receipt.pdf").read_bytes().startswith(b"%PDF")
     dialog.save_receipt(tmp_path / "ricevuta.pdf")
     text = subprocess.run(
         ["pdftotext", str(tmp_path / "ricevuta.pdf"), "-"], capture_output=True, text=True,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +36,7 @@ from app.services.pharmacy import (
     PointOfCareResult,
     receipt_pdf,
 )
-from ui.clinical import BusyRunner
+from ui.clinical import BusyRunner, print_pdf
 from ui.context import UiContext
 from ui.pages.devices import CONTEXT as DEVICES_CONTEXT
 from ui.pages.devices import EXPLANATIONS
@@ -135,10 +136,13 @@ class PointOfCareDialog(QDialog):
         self.send_button.setAccessibleName(self.tr("Send the measurements"))
         self.receipt_button = QPushButton(self.tr("Print &receipt..."), self)
         self.receipt_button.setObjectName("pocReceipt")
-        self.receipt_button.setAccessibleName(self.tr("Save or print the patient's receipt"))
+        self.receipt_button.setAccessibleName(self.tr("Print the patient's receipt"))
+        self.save_button = QPushButton(self.tr("Save receipt as P&DF..."), self)
+        self.save_button.setObjectName("pocSaveReceipt")
+        self.save_button.setAccessibleName(self.tr("Save the patient's receipt as a PDF file"))
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setAccessibleName(self.tr("Close the point-of-care session"))
-        for b in (self.send_button, self.receipt_button, self.close_button):
+        for b in (self.send_button, self.receipt_button, self.save_button, self.close_button):
             row.addWidget(b)
         layout.addLayout(row)
         self.consent.setText(
@@ -149,7 +153,8 @@ class PointOfCareDialog(QDialog):
         self.send_button.clicked.connect(self.send)
         self.scan_button.clicked.connect(self.scan)
         self.device_button.clicked.connect(self.measure_with_device)
-        self.receipt_button.clicked.connect(self._ask_receipt)
+        self.receipt_button.clicked.connect(self._ask_print)
+        self.save_button.clicked.connect(self._ask_receipt)
         self.close_button.clicked.connect(self.accept)
         self._update()
 
@@ -165,6 +170,7 @@ class PointOfCareDialog(QDialog):
         idle = self.runner.pending == 0
         self.send_button.setEnabled(idle and self.sent_result is None)
         self.receipt_button.setEnabled(idle and self.sent_result is not None)
+        self.save_button.setEnabled(idle and self.sent_result is not None)
         self.scan_button.setEnabled(idle and self.sent_result is None)
         self.device_button.setEnabled(
             idle and self.sent_result is None and self.device_combo.count() > 0
@@ -315,6 +321,19 @@ class PointOfCareDialog(QDialog):
     def save_receipt(self, path: Path) -> None:
         path.write_bytes(self.receipt())
         self.status.setText(self.tr("Receipt saved."))
+
+    def print_receipt(self, printer: QPrinter) -> int:
+        """Print the receipt; returns the pages printed."""
+        pages = print_pdf(self.receipt(), printer)
+        self.status.setText(
+            self.tr("Receipt printed.") if pages else self.tr("The printer cannot be opened.")
+        )
+        return pages
+
+    def _ask_print(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            self.print_receipt(printer)
 
     def _ask_receipt(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
