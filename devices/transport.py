@@ -419,7 +419,13 @@ class BleTransport:
                     custom=self.backends.client is not None,
                 )
             except Exception as exc:
-                last = translate_error(exc, doing="connect")
+                last = (
+                    # Nothing answered the connection request: gone, out of range or
+                    # asleep - for the user the device is not there.
+                    DeviceNotFound("connect: the device did not answer")
+                    if isinstance(exc, TimeoutError)
+                    else translate_error(exc, doing="connect")
+                )
                 _log.info(
                     "connect attempt %d failed after %.2f s: %s",
                     attempt,

@@ -386,21 +386,31 @@ class DeviceService:
     async def _session(self, address: str, *, pair: bool | None) -> DeviceSession:
         session = self._sessions.get(address)
         if session is not None and session.is_connected:
+            session.prompter = self.prompter
             if pair and session.bond_state is not BondState.BONDED:
                 await session.pair()
             return session
-        adv = await self._advertisement(address)
-        session = DeviceSession(
-            self.transport,
-            adv,
-            prompter=self.prompter,
-            device_tz=self.device_tz,
-            on_drop=lambda: self._on_drop(address),
-        )
-        await session.open(pair=pair)
-        self._sessions[address] = session
+        for attempt in (1, 2):
+            adv = await self._advertisement(address)
+            fresh = DeviceSession(
+                self.transport,
+                adv,
+                prompter=self.prompter,
+                device_tz=self.device_tz,
+                on_drop=lambda: self._on_drop(address),
+            )
+            try:
+                await fresh.open(pair=pair)
+                break
+            except DeviceNotFound:
+                # The OS forgot the device since the scan (BlueZ drops devices some time
+                # after discovery stops): scan for it again once.
+                self._seen.pop(address, None)
+                if attempt == 2:
+                    raise
+        self._sessions[address] = fresh
         self._publish(DeviceLinkDidChange(address, True))
-        return session
+        return fresh
 
     async def pair(self, address: str) -> FoundDevice:
         """Connect and pair explicitly (the prompter asks for the PIN if the device wants

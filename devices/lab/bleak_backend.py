@@ -38,6 +38,7 @@ from bleak.exc import (
 )
 from bumble import att, hci
 from bumble.core import UUID as BumbleUUID
+from bumble.core import TimeoutError as BumbleTimeoutError
 from bumble.device import Advertisement, Connection, Peer
 from bumble.gatt import Characteristic
 from bumble.gatt_client import CharacteristicProxy
@@ -199,7 +200,7 @@ class LabBleakClient(BaseBleakClient):
             )
         try:
             connection = await self.adapter.connect(self.address, timeout_s=self._timeout)
-        except (TimeoutError, hci.HCI_Error) as exc:
+        except (TimeoutError, BumbleTimeoutError, hci.HCI_Error) as exc:
             raise BleakDeviceNotFoundError(self.address, f"connect failed: {exc!r}") from exc
         self._connection = connection
         self._closing = False

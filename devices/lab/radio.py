@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import weakref
 from collections.abc import Callable
 
 from bumble import pairing
@@ -33,6 +34,8 @@ __all__ = ["LabAdapter", "VirtualRadio", "new_stack"]
 _log = logging.getLogger(__name__)
 
 _ADDRESSES = itertools.count(1)
+#: Each lab stack's emulated controller, by id of its Device (see LabAdapter.connect).
+_CONTROLLERS: weakref.WeakKeyDictionary[Device, Controller] = weakref.WeakKeyDictionary()
 
 
 class _LabKeyStore(MemoryKeyStore):
@@ -57,6 +60,7 @@ def new_stack(link: LocalLink, *, name: str, address: str) -> Device:
         name=name, address=Address(address), host=Host(controller, AsyncPipeSink(controller))
     )
     device.keystore = _LabKeyStore()
+    _CONTROLLERS[device] = controller
     return device
 
 
@@ -148,7 +152,16 @@ class LabAdapter:
     async def connect(self, address: str, *, timeout_s: float) -> Connection:
         """An LE connection to ``address`` (bumble raises on timeout)."""
         async with self._connect_lock:
-            return await self.device.connect(address, timeout=timeout_s)
+            try:
+                return await self.device.connect(address, timeout=timeout_s)
+            except BaseException:
+                # An attempt abandoned from outside (timeout, cancellation) leaves bumble's
+                # emulated controller initiating, and its LE Create Connection Cancel is a
+                # no-op: clear the pending attempt so the next one is accepted.
+                controller = _CONTROLLERS.get(self.device)
+                if controller is not None:
+                    controller.pending_le_connection = None
+                raise
 
     async def forget(self, address: str) -> None:
         """Remove the workstation's keys for ``address`` (unpair)."""

@@ -4,6 +4,7 @@ outbox, for each virtual device, through DeviceService (the layer the Devices pa
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -460,4 +461,27 @@ async def test_stored_record_transfer_reports_throttled_progress(
     assert events[-1].received == 400 and events[-1].total == 400
     received = [e.received for e in events]
     assert received == sorted(received) and len(events) < 400 / 4  # throttled, not per record
+    await service.shutdown()
+
+
+async def test_device_moved_since_the_scan_is_found_again(
+    radio: VirtualRadio, service: DeviceService
+) -> None:
+    thermo = await Thermometer(radio).start()
+    await service.scan()
+    # Between the scan and the click the device changed its address: the handle from the
+    # scan is stale (as a BlueZ device object removed after discovery stopped).
+    stale = service._seen[thermo.address]
+    service._seen[thermo.address] = dataclasses.replace(stale, ble_device="C0:FF:FF:FF:FF:FF")
+    transport_policy = service.transport.policy
+    service.transport.policy = dataclasses.replace(
+        transport_policy, connect_timeout_s=0.3, attempts=1
+    )
+    try:
+        await service.pair(thermo.address)
+    finally:
+        service.transport.policy = transport_policy
+    assert service._seen[thermo.address].ble_device is not stale.ble_device  # scanned again
+    assert service._seen[thermo.address].ble_device != "C0:FF:FF:FF:FF:FF"
+    assert service._sessions[thermo.address].is_connected
     await service.shutdown()
