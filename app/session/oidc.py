@@ -88,7 +88,10 @@ class OidcConfig:
 
     ``issuer`` must equal the ``iss`` the provider puts in its discovery document and tokens.
     ``login_timeout_s`` bounds the wait for the browser; ``http_timeout_s`` every HTTP request;
-    ``leeway_s`` the clock skew tolerated on ``exp``/``iat``.
+    ``leeway_s`` the clock skew tolerated on ``exp``/``iat``. ``force_login``: on a shared
+    station the system browser may still hold the previous clinician's session at the provider,
+    so every login asks the provider to authenticate again (``prompt=login``) and the ID token's
+    ``auth_time`` must be from this login.
     """
 
     issuer: str
@@ -98,6 +101,7 @@ class OidcConfig:
     http_timeout_s: float = 10.0
     leeway_s: float = 30.0
     extra_auth_params: Mapping[str, str] = field(default_factory=dict)
+    force_login: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,7 @@ class AuthorizationRequest:
     nonce: str
     pkce: PkcePair = field(repr=False)
     redirect_uri: str
+    requested_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,10 +294,15 @@ class OidcClient:
             "code_challenge_method": "S256",
             **self.config.extra_auth_params,
         }
+        prompts = []
+        if self.config.force_login:
+            prompts.append("login")
         if "offline_access" in self.config.scopes:
-            query.setdefault("prompt", "consent")  # OIDC Core §11: offline_access needs consent
+            prompts.append("consent")  # OIDC Core §11: offline_access needs consent
+        if prompts:
+            query.setdefault("prompt", " ".join(prompts))
         url = f"{meta.authorization_endpoint}?{urlencode(query)}"
-        return AuthorizationRequest(url, state, nonce, pkce, redirect_uri)
+        return AuthorizationRequest(url, state, nonce, pkce, redirect_uri, self._clock())
 
     async def login(self, opener: BrowserOpener) -> TokenSet:
         """Run the whole browser login; raises an :class:`OidcError` subclass on any failure."""
@@ -350,6 +360,14 @@ class OidcClient:
         if not isinstance(id_token, str):
             raise TokenInvalid("the provider returned no ID token")
         claims = await self.validate_id_token(id_token, nonce=request.nonce)
+        if self.config.force_login and request.requested_at:
+            auth_time = claims.get("auth_time")
+            if not isinstance(auth_time, int | float) or (
+                auth_time < request.requested_at - self.config.leeway_s
+            ):
+                raise TokenInvalid(
+                    "the provider did not authenticate the user for this login (stale session)"
+                )
         tokens = self._token_set(data, claims, previous=None)
         _log.info(
             "login completed (expires in %s s)", safe(int(tokens.expires_at - tokens.issued_at))

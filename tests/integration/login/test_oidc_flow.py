@@ -291,3 +291,24 @@ async def test_an_ended_regional_session_is_announced_once(
         assert (await _userinfo(issuer, await session.bearer_token())).status_code == 200
     finally:
         await session.shutdown()
+
+
+async def test_the_next_clinician_in_the_same_browser_must_log_in(
+    issuer: str, client: OidcClient
+) -> None:
+    shared = HeadlessBrowser(login="prac-ifec-colombo")  # one system browser, one cookie jar
+    lax = OidcClient(OidcConfig(issuer=issuer, client_id=CLIENT_ID, force_login=False))
+    try:
+        first = await client.login(shared)
+        shared.login = "prac-mmg-bianchi"  # the next person at the shared station
+        second = await client.login(shared)
+        assert (first.subject, second.subject) == ("prac-ifec-colombo", "prac-mmg-bianchi")
+        assert shared.pages_seen.count("login") == 2  # asked again, not recognised by cookie
+        # The hazard prompt=login prevents: the provider's session cookie answers for whoever
+        # logged in last, without asking who is at the keyboard now.
+        shared.login = "prac-farm-ferrari"
+        third = await lax.login(shared)
+        assert third.subject == "prac-mmg-bianchi"
+    finally:
+        await shared.aclose()
+        await lax.aclose()

@@ -333,3 +333,27 @@ async def test_loopback_drops_an_oversized_request() -> None:
         await writer.wait_closed()
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(rx.wait(), 0.2)  # and no login answer was taken from it
+
+
+async def test_a_stale_provider_session_is_refused_when_login_is_forced() -> None:
+    nonce_box: dict[str, str] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/token":
+            old = int(time.time()) - 3600  # authenticated an hour ago: someone else, maybe
+            token = _id_token(nonce=nonce_box["nonce"], auth_time=old)
+            return httpx.Response(
+                200, json={"access_token": "a", "token_type": "Bearer", "id_token": token}
+            )
+        return _provider(request)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    client = OidcClient(OidcConfig(issuer=ISSUER, client_id="app"), http=http)
+    try:
+        request = await client.begin("http://127.0.0.1:1/callback")
+        assert httpx.URL(request.url).params["prompt"] == "login consent"
+        nonce_box["nonce"] = request.nonce
+        with pytest.raises(TokenInvalid, match="stale session"):
+            await client.complete(request, {"state": request.state, "code": "c"})
+    finally:
+        await http.aclose()
