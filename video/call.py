@@ -171,6 +171,7 @@ class CallSummary:
     max_loss_pct: float | None
     mean_recv_fps: float | None
     relayed: bool | None
+    was_connected: bool = False
 
 
 @dataclass
@@ -241,6 +242,7 @@ class Call:
         self._attempt_started_s = 0.0
         self._connected_at_s: float | None = None
         self._connected_total_s = 0.0
+        self._was_connected = False
         self._bad_signals = 0
         self._camera_on = True
         self._muted = False
@@ -291,6 +293,7 @@ class Call:
             max_loss_pct=round(max(acc.losses), 2) if acc.losses else None,
             mean_recv_fps=round(sum(acc.fps) / len(acc.fps), 1) if acc.fps else None,
             relayed=relayed,
+            was_connected=self._was_connected,
         )
 
     @property
@@ -364,6 +367,7 @@ class Call:
             self._connected_at_s = None
         if state is CallState.CONNECTED:
             self._connected_at_s = now
+            self._was_connected = True
         self.state = state
         _log.info("call state %s", state.value)
         self._state_changed.set()

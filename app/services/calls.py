@@ -335,6 +335,14 @@ class CallService:
         await asyncio.wait_for(self._ended.wait(), 10.0)
         return call.summary()
 
+    async def shutdown(self) -> None:
+        """Application exit: a running call is hung up and its Encounter queued (bounded)."""
+        if self.active:
+            try:
+                await asyncio.wait_for(self.hang_up(), 8.0)
+            except (TimeoutError, CallError) as exc:
+                _log.error("call not closed at shutdown: %s", type(exc).__name__)
+
     async def wait_until(self, *states: CallState, timeout_s: float) -> CallState:
         if self._call is None:
             raise CallError("no call")
@@ -471,7 +479,7 @@ class CallService:
             # Wait (bounded) for the engine to release media before summarising.
             summary = call.summary()
             self.received_files = []  # temporary media data: never kept beyond the call
-            if self._writer is not None and summary.connected_s > 0:
+            if self._writer is not None and summary.was_connected:
                 encounter_id = str(uuid.uuid4())
                 unit = encounter_unit(
                     encounter_id=encounter_id,

@@ -70,6 +70,9 @@ def call_service(ctx: UiContext) -> CallService:
             writer=_SessionWriter(clinical_services(ctx)),
         )
         _SERVICES[ws] = service
+        # Quitting during a call hangs up cleanly and queues the Encounter (hooks are added
+        # on the core loop).
+        ws.runtime.call_soon_threadsafe(ws.runtime.add_shutdown_hook, service.shutdown)
     return service
 
 

@@ -131,6 +131,24 @@ async def test_precheck_call_and_encounter_in_the_outbox(tmp_path: Path) -> None
             assert quality["worst-level"]["valueCode"] == "video"
             states = [e.state for e in published if isinstance(e, CallDidChangeState)]
             assert states[0] is CallState.WAITING and states[-1] is CallState.ENDED
+            # Quitting the application during a second call: hung up, Encounter queued.
+            await service.start(CallRequest(patient_id="pat-002", service="teleassistenza"))
+            second = await _patient(service, [])
+            try:
+                assert (
+                    await service.wait_until(CallState.CONNECTED, timeout_s=20)
+                    is CallState.CONNECTED
+                )
+                await service.shutdown()
+                assert not service.active
+                assert await second.wait_for(CallState.ENDED, timeout_s=5) is CallState.ENDED
+            finally:
+                await second.hang_up()
+            ended = [e for e in published if isinstance(e, CallDidEnd)]
+            assert len(ended) == 2 and ended[1].encounter_id is not None
+            encounter = (await fhir.read("Encounter", ended[1].encounter_id)).resource
+            assert encounter is not None and encounter["subject"]["reference"] == "Patient/pat-002"
+            assert encounter["serviceType"]["coding"][0]["code"] == "teleassistenza"
             await fhir.aclose()
 
 
