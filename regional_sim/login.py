@@ -141,6 +141,7 @@ async def _practitioner_name(request: web.Request, subject: str) -> str | None:
 
 
 async def discovery(request: web.Request) -> web.Response:
+    """``GET /login/.well-known/openid-configuration``."""
     issuer = _issuer(request)
     return web.json_response(
         {
@@ -162,6 +163,7 @@ async def discovery(request: web.Request) -> web.Response:
 
 
 async def jwks(request: web.Request) -> web.Response:
+    """``GET /login/jwks``: the public signing key."""
     state = request.app[LOGIN_KEY]
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(state.key.public_key()))
     jwk.update(kid=state.kid, alg="RS256", use="sig")
@@ -258,6 +260,7 @@ def _tokens(
 
 
 async def token(request: web.Request) -> web.Response:
+    """``POST /login/token``: authorization code (PKCE) and refresh grants."""
     form = await request.post()
     state = request.app[LOGIN_KEY]
     grant_type = form.get("grant_type")
@@ -290,6 +293,7 @@ async def token(request: web.Request) -> web.Response:
 
 
 async def userinfo(request: web.Request) -> web.Response:
+    """``GET /login/userinfo``: who the bearer token belongs to."""
     header = request.headers.get("Authorization", "")
     grant = request.app[LOGIN_KEY].access.get(header.removeprefix("Bearer ").strip())
     if not header.startswith("Bearer ") or grant is None or grant.expires_at < time.time():

@@ -64,6 +64,8 @@ class AuditChainDidVerify(Event):
 
 
 class ChainRecord(Protocol):
+    """One stored chain entry (``offline_cache.audit_chain.AuditRecord`` fits)."""
+
     @property
     def seq(self) -> int: ...
     @property
@@ -77,6 +79,8 @@ class ChainRecord(Protocol):
 
 
 class ChainCheck(Protocol):
+    """The outcome of a chain verification (``ChainVerification`` fits)."""
+
     @property
     def ok(self) -> bool: ...
     @property

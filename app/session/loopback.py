@@ -39,6 +39,7 @@ class CallbackParams:
     params: dict[str, str]
 
     def get(self, name: str) -> str | None:
+        """The value of parameter ``name``, or None."""
         return self.params.get(name)
 
 
@@ -54,6 +55,7 @@ class LoopbackReceiver:
 
     @property
     def redirect_uri(self) -> str:
+        """``http://127.0.0.1:<port>/callback`` (after ``__aenter__``)."""
         if self.port is None:
             raise RuntimeError("loopback receiver not started")
         return f"http://{self._host}:{self.port}{CALLBACK_PATH}"

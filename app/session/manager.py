@@ -40,7 +40,8 @@ _log = logging.getLogger(__name__)
 class VaultHandle(Protocol):
     """What the session needs of an open vault (``offline_cache.vault.Vault`` fits)."""
 
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Close the vault (and stop whatever uses it)."""
 
 
 VaultOpener = Callable[[Identity], Awaitable[VaultHandle]]
@@ -50,8 +51,12 @@ VaultOpener = Callable[[Identity], Awaitable[VaultHandle]]
 class AuditRecorder(Protocol):
     """The audit trail of one open vault (``app.services.audit.AuditTrail`` fits)."""
 
-    async def verify(self) -> bool: ...
-    async def resend_tail(self, count: int = ...) -> int: ...
+    async def verify(self) -> bool:
+        """Check the chain; publish the outcome; True when intact."""
+
+    async def resend_tail(self, count: int = ...) -> int:
+        """Queue the last entries again (idempotent)."""
+
     async def record(
         self, action: AuditAction, *, patient_id: str | None = None, what: str | None = None
     ) -> int: ...

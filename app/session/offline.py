@@ -51,6 +51,7 @@ class ScryptParams:
 
     @property
     def maxmem(self) -> int:
+        """The memory bound passed to ``hashlib.scrypt`` (the cost plus some headroom)."""
         return 128 * self.r * self.n * self.p + 8 * 1024 * 1024
 
 
@@ -123,6 +124,7 @@ class OfflineUnlock:
         _log.info("offline unlock enrolled")
 
     async def is_enrolled(self, subject: str) -> bool:
+        """True when the clinician has an offline PIN on this workstation."""
         return await asyncio.to_thread(self._path(subject).exists)
 
     async def enrolled(self) -> list[Identity]:
@@ -143,6 +145,7 @@ class OfflineUnlock:
         return await asyncio.to_thread(scan)
 
     async def retry_after_s(self, subject: str) -> float:
+        """Seconds until the next PIN try is allowed (0 when allowed now)."""
         record = await asyncio.to_thread(self._read, subject)
         return max(0.0, float(record["not_before"]) - self._clock())
 

@@ -147,6 +147,7 @@ class PkcePair:
 
     @classmethod
     def generate(cls) -> PkcePair:
+        """A fresh random verifier (86 URL-safe characters) and its S256 challenge."""
         verifier = secrets.token_urlsafe(64)  # 86 chars of [A-Za-z0-9_-], within 43..128
         digest = hashlib.sha256(verifier.encode("ascii")).digest()
         challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
@@ -183,6 +184,7 @@ class TokenSet:
     display_name: str = ""
 
     def to_json(self) -> str:
+        """Serialize for the secret store only (the tokens are in it)."""
         return json.dumps(
             {
                 "subject": self.subject,
@@ -198,6 +200,7 @@ class TokenSet:
 
     @classmethod
     def from_json(cls, text: str) -> TokenSet:
+        """Parse :meth:`to_json`; raises ValueError/KeyError/TypeError on damaged text."""
         data = json.loads(text)
         return cls(
             subject=str(data["subject"]),
@@ -242,6 +245,7 @@ class OidcClient:
         self._jwks: jwt.PyJWKSet | None = None
 
     async def aclose(self) -> None:
+        """Close the HTTP client if this object created it."""
         if self._own_http:
             await self._http.aclose()
 

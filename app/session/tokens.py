@@ -39,12 +39,15 @@ class SecretStore:
         self.service = service
 
     async def get(self, name: str) -> str | None:
+        """The secret called ``name``, or None."""
         return await asyncio.to_thread(self._call, keyring.get_password, name)
 
     async def set(self, name: str, value: str) -> None:
+        """Store (or replace) the secret called ``name``."""
         await asyncio.to_thread(self._call, keyring.set_password, name, value)
 
     async def delete(self, name: str) -> None:
+        """Remove the secret called ``name`` (absent is fine)."""
         try:
             await asyncio.to_thread(self._call, keyring.delete_password, name)
         except SecretStoreUnavailable as exc:
@@ -82,6 +85,7 @@ class TokenStore:
         self._memory: dict[str, str] | None = {} if memory_fallback else None
 
     async def save(self, tokens: TokenSet) -> None:
+        """Keep ``tokens`` (replacing the clinician's previous ones)."""
         try:
             await self._write(tokens.subject, tokens.to_json())
         except SecretStoreUnavailable:
@@ -109,6 +113,7 @@ class TokenStore:
         return tokens
 
     async def delete(self, subject: str) -> None:
+        """Forget the clinician's tokens (every piece)."""
         for i in range(await self._chunk_count(subject)):
             await self._secrets.delete(f"{subject}#{i}")
         await self._secrets.delete(subject)
@@ -174,6 +179,7 @@ class TokenManager:
         self.refresh_count = 0
 
     async def current(self) -> TokenSet:
+        """The tokens in use (loaded from the secret store once); raises NotLoggedIn."""
         if self._tokens is None:
             self._tokens = await self._store.load(self.subject)
         return self._tokens
