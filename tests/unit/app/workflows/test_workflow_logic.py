@@ -266,3 +266,37 @@ async def test_caching_reader_serves_the_last_answer_offline() -> None:
     flaky.online = True
     with pytest.raises(NotFound):  # a real answer is never masked by the cache
         await reader.read("Patient", "missing")
+
+
+def test_teleconsult_units_refuse_bad_input_and_rebuild_identically() -> None:
+    from app.domain.workflows import AttachmentKind, SharedAttachment
+    from app.services.teleconsult import AttachmentTooLarge, TeleconsultService
+
+    service = TeleconsultService(FlakyReader(), None, clock=lambda: NOW)  # type: ignore[arg-type]
+    common = dict(
+        request_id=uuid.UUID(int=9),
+        patient_id="p",
+        requester_ref="Practitioner/a",
+        performer_ref="Practitioner/b",
+        text="domanda",
+    )
+    with pytest.raises(EmptyMessage):
+        service.request_unit(reason="  ", **common)  # type: ignore[arg-type]
+    big = SharedAttachment(
+        AttachmentKind.IMAGE, "x.png", "image/png", b"\0" * (SharedAttachment.MAX_BYTES + 1)
+    )
+    with pytest.raises(AttachmentTooLarge) as err:
+        service.request_unit(reason="r", attachments=[big], **common)  # type: ignore[arg-type]
+    assert "x.png" not in str(err.value)  # file names may carry patient data: never in errors
+    small = SharedAttachment(AttachmentKind.DOCUMENT, "a.pdf", "application/pdf", b"%PDF-1.4")
+    one = service.request_unit(reason="r", attachments=[small], **common)  # type: ignore[arg-type]
+    two = service.request_unit(reason="r", attachments=[small], **common)  # type: ignore[arg-type]
+    assert one.bundle_json == two.bundle_json  # the same request is the same unit
+    assert [a.client_id for a in one.attachments] == [a.client_id for a in two.attachments]
+    entries = one.bundle()["entry"]
+    assert [e["request"]["method"] for e in entries] == ["POST", "POST", "POST"]
+    assert all(e["request"]["ifNoneExist"].startswith("identifier=") for e in entries)
+    comm = entries[2]["resource"]
+    assert (
+        comm["payload"][1]["contentAttachment"]["url"] == f"Binary/{one.attachments[0].client_id}"
+    )
