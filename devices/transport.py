@@ -20,7 +20,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +128,8 @@ class Advertisement:
     rssi: int
     descriptor: DeviceDescriptor | None = field(repr=False)
     ble_device: Any = field(compare=False, repr=False)
+    #: Service data by 128-bit service UUID (advertisement-only devices put readings here).
+    service_data: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -333,6 +335,7 @@ class BleTransport:
                 rssi=data.rssi,
                 descriptor=find_descriptor(data.local_name or device.name, data.service_uuids),
                 ble_device=device,
+                service_data={k.lower(): bytes(v) for k, v in data.service_data.items()},
             )
             found[device.address] = adv
             if stop_when is not None and stop_when(adv):

@@ -38,6 +38,7 @@ from devices.session import BondState, DeviceIdentity, DeviceReading
 from devices.thermometer.parser import TemperatureMeasurement, TemperatureUnit
 from devices.weight_scale.parser import (
     BodyCompositionMeasurement,
+    MiScaleAdvertisement,
     WeightMeasurement,
     WeightUnit,
 )
@@ -362,6 +363,8 @@ def observations_for(
         single("pulse", PULSE_OXIM, value.pulse_rate_bpm, ("/min", "/min"))
     elif isinstance(value, TemperatureMeasurement):
         single("temp", BODY_TEMP, value.temperature, _TEMP_UNITS[value.unit])
+    elif isinstance(value, MiScaleAdvertisement):
+        single("weight", BODY_WEIGHT, value.weight, _MASS_UNITS[value.unit])
     elif isinstance(value, WeightMeasurement):
         single(
             "weight",

@@ -34,6 +34,7 @@ from app.events import Event, EventBus
 from app.logs import safe
 from app.services.device_fhir import Unmappable, build_measurement_unit
 from devices.blood_pressure.parser import BloodPressureMeasurement, IntermediateCuffPressure
+from devices.driver import AdvertisementDriver
 from devices.errors import (
     BluetoothUnavailable,
     BondLost,
@@ -55,7 +56,11 @@ from devices.registry import DESCRIPTORS, Capability, Quirk
 from devices.session import BondState, DeviceReading, DeviceSession
 from devices.thermometer.parser import TemperatureMeasurement
 from devices.transport import Advertisement, BleTransport
-from devices.weight_scale.parser import BodyCompositionMeasurement, WeightMeasurement
+from devices.weight_scale.parser import (
+    BodyCompositionMeasurement,
+    MiScaleAdvertisement,
+    WeightMeasurement,
+)
 
 __all__ = [
     "DeviceFailure",
@@ -240,7 +245,7 @@ def display_values(value: object) -> tuple[DisplayValue, ...]:
         )
     if isinstance(value, TemperatureMeasurement):
         return (DisplayValue("Temperature", _text(value.temperature), "°" + value.unit.value),)
-    if isinstance(value, WeightMeasurement):
+    if isinstance(value, WeightMeasurement | MiScaleAdvertisement):
         return (DisplayValue("Weight", _text(value.weight), value.unit.value),)
     if isinstance(value, BodyCompositionMeasurement):
         return (DisplayValue("Body fat", _text(value.body_fat_pct), "%"),)
@@ -415,6 +420,13 @@ class DeviceService:
     async def pair(self, address: str) -> FoundDevice:
         """Connect and pair explicitly (the prompter asks for the PIN if the device wants
         one). Raises :class:`DeviceFailure`."""
+        adv = self._seen.get(address)
+        if adv is not None and adv.descriptor is not None:
+            if Capability.ADVERTISEMENT_ONLY in adv.descriptor.capabilities:
+                # Nothing to pair: the readings are broadcast.
+                return FoundDevice(
+                    adv.address, adv.label, adv.descriptor.display_name, adv.rssi, False
+                )
         try:
             session = await self._session(address, pair=True)
         except DeviceError as exc:
@@ -458,6 +470,10 @@ class DeviceService:
     async def measure(self, address: str, *, timeout_s: float = 60.0) -> PendingMeasurement:
         """Wait for the next measurement from the device (glucose meters: download the
         records not yet saved). Raises :class:`DeviceFailure`."""
+        adv = self._seen.get(address)
+        if adv is not None and adv.descriptor is not None:
+            if Capability.ADVERTISEMENT_ONLY in adv.descriptor.capabilities:
+                return await self._measure_advertised(adv, timeout_s)
         cancel = asyncio.Event()
         self._cancels[address] = cancel
         try:
@@ -491,6 +507,28 @@ class DeviceService:
         self._pending[pending.measurement_id] = (pending, readings)
         if contexts:
             self._contexts[pending.measurement_id] = contexts
+        return pending
+
+    async def _measure_advertised(self, adv: Advertisement, timeout_s: float) -> PendingMeasurement:
+        """A device that puts its readings in advertisements: no connection, no pairing."""
+        try:
+            driver = AdvertisementDriver(self.transport, adv, device_tz=self.device_tz)
+            if self.on_measure_started is not None:
+                self.on_measure_started(adv.address)
+            reading = await driver.next_reading(timeout_s=timeout_s)
+        except (DeviceError, TimeoutError) as exc:
+            raise _failure(exc) from exc
+        pending = PendingMeasurement(
+            measurement_id=str(uuid.uuid4()),
+            device_address=adv.address,
+            device_name=adv.label,
+            values=display_values(reading.value),
+            measured_at_utc=reading.measured_at_utc or reading.received_at_utc,
+            record_count=1,
+            bonded=False,
+            clock_offset_s=None,
+        )
+        self._pending[pending.measurement_id] = (pending, (reading,))
         return pending
 
     async def _acquire(
@@ -727,6 +765,7 @@ def _label(value: Any) -> str:
         PlxContinuousMeasurement: "SpO2 (device)",
         TemperatureMeasurement: "Body temperature (device)",
         WeightMeasurement: "Body weight (device)",
+        MiScaleAdvertisement: "Body weight (device)",
         BodyCompositionMeasurement: "Body composition (device)",
         GlucoseMeasurement: "Blood glucose (device)",
         HeartRateMeasurement: "Heart rate (device)",

@@ -15,6 +15,7 @@ Thread affinity: the loop that owns the :class:`~devices.lab.radio.VirtualRadio`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Coroutine, Iterable
@@ -35,7 +36,13 @@ from devices.blood_pressure.parser import (
     encode_intermediate_cuff_pressure,
 )
 from devices.errors import MalformedPayload
-from devices.gatt_time import CurrentTime, GattDateTime, encode_current_time, parse_current_time
+from devices.gatt_time import (
+    CurrentTime,
+    GattDateTime,
+    encode_current_time,
+    encode_date_time,
+    parse_current_time,
+)
 from devices.glucose.parser import (
     GlucoseMeasurement,
     GlucoseMeasurementContext,
@@ -75,6 +82,7 @@ from devices.weight_scale.parser import (
     WeightUnit,
     encode_weight_measurement,
 )
+from devices.wire import scaled
 
 __all__ = [
     "FACTORY_CLOCK",
@@ -82,6 +90,7 @@ __all__ = [
     "GlucoseMeter",
     "HeartRateMonitor",
     "LabOptions",
+    "MiScale",
     "PulseOximeter",
     "Thermometer",
     "VirtualDevice",
@@ -160,6 +169,8 @@ class VirtualDevice:
 
     SERVICE_UUID16: int = 0
     EXTRA_SERVICE_UUID16S: tuple[int, ...] = ()
+    #: Service data advertised with SERVICE_UUID16 (advertisement-only devices).
+    service_data: bytes | None = None
     DEFAULT_NAME = "LAB-DEVICE"
     #: The profile service's characteristics: (16-bit UUID, properties, static read value).
     CHARACTERISTICS: tuple[tuple[int, gatt.Characteristic.Properties, bytes], ...] = ()
@@ -211,15 +222,19 @@ class VirtualDevice:
         uuids = b"".join(
             u.to_bytes(2, "little") for u in (self.SERVICE_UUID16, *self.EXTRA_SERVICE_UUID16S)
         )
-        data = bytes(
-            AdvertisingData(
-                [
-                    (AdvertisingData.FLAGS, bytes([0x06])),
-                    (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode()),
-                    (AdvertisingData.INCOMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, uuids),
-                ]
+        structures = [
+            (AdvertisingData.FLAGS, bytes([0x06])),
+            (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode()),
+            (AdvertisingData.INCOMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, uuids),
+        ]
+        if self.service_data is not None:
+            structures.append(
+                (
+                    AdvertisingData.SERVICE_DATA_16_BIT_UUID,
+                    self.SERVICE_UUID16.to_bytes(2, "little") + self.service_data,
+                )
             )
-        )
+        data = bytes(AdvertisingData(structures))
         await self.device.start_advertising(
             advertising_data=data,
             auto_restart=True,
@@ -655,6 +670,35 @@ class HeartRateMonitor(VirtualDevice):
         )
         await self.send(0x2A37, payload)
         return payload
+
+
+class MiScale(VirtualDevice):
+    """Xiaomi Mi Smart Scale (XMTZC01HM) style: the weight is in the 0x181D service data of
+    its advertisements (vendor layout, see ``parse_mi_scale_v1_advertisement``); no GATT
+    connection is needed. :meth:`step_on` advertises settling then stable frames."""
+
+    SERVICE_UUID16 = 0x181D
+    DEFAULT_NAME = "MI_SCALE"
+
+    async def _advertise(self, payload: bytes) -> None:
+        self.service_data = payload
+        with contextlib.suppress(Exception):  # not advertising yet
+            await self.device.stop_advertising()
+        await self.start_advertising()
+
+    async def step_on(self, weight_kg: Decimal, *, settle_frames: int = 2) -> bytes:
+        """Advertise ``settle_frames`` unstable frames, then the stable weight; returns it."""
+        stamp = encode_date_time(self.device_timestamp())
+        raw = scaled(weight_kg, Decimal("0.005"), "weight").to_bytes(2, "little")
+        for step in range(settle_frames):
+            wobble = scaled(
+                weight_kg + Decimal("0.5") * (settle_frames - step), Decimal("0.005"), "w"
+            )
+            await self._advertise(b"\x82" + wobble.to_bytes(2, "little") + stamp)
+            await asyncio.sleep(0.05)
+        stable = b"\x02" + raw + stamp
+        await self._advertise(stable)
+        return stable
 
 
 class GlucoseMeter(VirtualDevice):

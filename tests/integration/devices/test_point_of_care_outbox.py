@@ -485,3 +485,32 @@ async def test_device_moved_since_the_scan_is_found_again(
     assert service._seen[thermo.address].ble_device != "C0:FF:FF:FF:FF:FF"
     assert service._sessions[thermo.address].is_connected
     await service.shutdown()
+
+
+async def test_advertisement_only_scale_without_connection(
+    radio: VirtualRadio, service: DeviceService, outbox: Outbox
+) -> None:
+    from devices.lab import MiScale
+
+    scale = await MiScale(radio).start()
+    found = {d.address: d for d in await service.scan()}
+    assert found[scale.address].kind.startswith("Xiaomi")
+    await service.pair(scale.address)  # nothing to pair: broadcast readings
+    waiting = asyncio.create_task(service.measure(scale.address, timeout_s=5))
+    await asyncio.sleep(0.05)
+    await scale.step_on(Decimal("71.35"))
+    pending = await waiting
+    assert [(v.label, v.value, v.unit) for v in pending.values] == [("Weight", "71.350", "kg")]
+    assert not pending.bonded and not scale.connections  # never connected
+    await service.confirm(pending.measurement_id, PATIENT)
+    (bundle,) = await _stored(outbox)
+    obs = _resources(bundle, "Observation")[0]
+    assert obs["code"]["coding"][0]["code"] == "29463-7"
+    assert str(obs["valueQuantity"]["value"]) == "71.350"
+    prov = _resources(bundle, "Provenance")[0]
+    assert prov["agent"][0]["role"][0]["coding"][0]["code"] == "device-unbonded"
+    assert {
+        "url": "https://telemed-workstation.example/fhir/StructureDefinition/device-transport",
+        "valueCode": "ble-virtual-advertisement",
+    } in prov["extension"]
+    await service.shutdown()
