@@ -98,11 +98,10 @@ async def test_link_dropped_during_a_read_is_a_prompt_typed_error(
 
     thermo.characteristic(0x2A2B).value.read = crash  # type: ignore[union-attr]
     transport.policy = dataclasses.replace(
-        transport.policy, operation_timeout_s=30.0, connect_timeout_s=30.0, attempts=1
+        transport.policy, operation_timeout_s=600.0, connect_timeout_s=600.0, attempts=1
     )
     session = DeviceSession(transport, await transport.find(service_uuids=["1809"], timeout_s=2))
-    started = asyncio.get_running_loop().time()
     with pytest.raises(ConnectionLost):
         await session.open(pair=False)
-    # Cut short by the disconnection, not by the 30 s timeouts.
-    assert asyncio.get_running_loop().time() - started < 25
+    # With 600 s timeouts, only the disconnection can end the read before the test's own
+    # time limit: the typed error above proves it was cut short.
