@@ -49,8 +49,15 @@ def clinical_services(ctx: UiContext) -> ClinicalServices:
     return existing
 
 
+_BOUND: weakref.WeakKeyDictionary[ClinicalServices, tuple[str, int]] = weakref.WeakKeyDictionary()
+
+
 def follow_session(services: ClinicalServices, ws: Workstation, event: SessionDidChange) -> None:
-    """Adopt the session's clinician and vault (GUI thread; stores switch, no I/O)."""
+    """Adopt the session's clinician and vault (GUI thread; stores switch, no I/O).
+
+    Unlocking as the same clinician with the same vault keeps the stores (and the drafts and
+    offline copies held in memory before the vault opened).
+    """
     if event.state is SessionState.ACTIVE and event.subject:
         services.practitioner_ref = f"Practitioner/{event.subject}"
         vault = None
@@ -59,9 +66,14 @@ def follow_session(services: ClinicalServices, ws: Workstation, event: SessionDi
                 vault = ws.session.vault_for(event.subject)
             except SessionError:
                 vault = None
+        binding = (event.subject, id(vault))
+        if _BOUND.get(services) == binding:
+            return
+        _BOUND[services] = binding
         if vault is None or not services.use_vault(vault):
             services.use_stores()
     elif event.state is SessionState.SIGNED_OUT:
+        _BOUND.pop(services, None)
         services.use_stores()
 
 

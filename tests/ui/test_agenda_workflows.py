@@ -598,3 +598,22 @@ def test_identity_mismatch_warnings_and_report_kept_when_sending_fails(
         timeout=5_000,
     )
     ctx.workstation.runtime.submit(state["dead"].aclose()).result(5)
+
+
+def test_services_follow_the_session_without_losing_drafts_on_unlock(ctx) -> None:
+    from app.session.events import SessionDidChange, SessionState
+    from ui.clinical import follow_session
+
+    services = clinical_services(ctx)
+    ws = ctx.workstation
+    follow_session(services, ws, SessionDidChange(SessionState.ACTIVE, "prac-ifec-colombo"))
+    assert services.practitioner_ref == NURSE
+    drafts = services.drafts
+    follow_session(services, ws, SessionDidChange(SessionState.LOCKED, "prac-ifec-colombo"))
+    follow_session(services, ws, SessionDidChange(SessionState.ACTIVE, "prac-ifec-colombo"))
+    assert services.drafts is drafts  # unlocking keeps what was kept in memory
+    follow_session(services, ws, SessionDidChange(SessionState.ACTIVE, "prac-mmg-bianchi"))
+    assert services.practitioner_ref == GP and services.drafts is not drafts  # user switch
+    gp_drafts = services.drafts
+    follow_session(services, ws, SessionDidChange(SessionState.SIGNED_OUT))
+    assert services.drafts is not gp_drafts
