@@ -286,12 +286,17 @@ class ShellLock(QObject):
             return
         idle = self._clock() - self._last_input
         limit = self._auto_lock_s()
+        warning = self._warning_for(limit)
         if idle >= limit:
             self.lock()
-        elif idle >= limit - self._warning_s:
+        elif idle >= limit - warning:
             self._set_warning(int(limit - idle + 0.999))
         else:
             self._set_warning(-1)
+
+    def _warning_for(self, limit: int) -> int:
+        """The countdown length: ``warning_s``, but at most half the inactivity limit."""
+        return max(1, min(self._warning_s, limit // 2))
 
     def lock(self) -> None:
         """Hide every patient datum now (idempotent)."""
@@ -472,7 +477,7 @@ class ShellLock(QObject):
         text = self.tr("Locking in %1 s: move the mouse or press a key to stay").replace(
             "%1", str(seconds_left)
         )
-        self.warning.setRange(0, self._warning_s)
+        self.warning.setRange(0, self._warning_for(self._auto_lock_s()))
         self.warning.setValue(seconds_left)
         self.warning.setFormat(text)
         self.warning.setAccessibleName(text)

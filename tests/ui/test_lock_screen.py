@@ -293,3 +293,31 @@ def test_an_expired_regional_login_locks_and_says_why(gui, qtbot) -> None:
     qtbot.waitUntil(lambda: lock.lock_screen.user.count() == 2, timeout=3000)
     _type_pin(qtbot, lock.lock_screen, NURSE.subject, "nurse-pin-1")  # offline work goes on
     qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+
+
+def test_a_short_inactivity_limit_keeps_the_warning_short(gui, qtbot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("record"))
+    clock = FakeClock()
+    limit = 30  # the shortest Settings.auto_lock_s allows
+    lock = ShellLock(window, bridge=gui.bridge, session=None, auto_lock_s=lambda: limit)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        lock.use_clock(clock, timer=False)
+        lock.tick()
+        assert not lock.warning.isVisible()  # no warning the moment the limit starts
+        clock.now += 14
+        lock.tick()
+        assert not lock.warning.isVisible()
+        clock.now += 1
+        lock.tick()
+        assert lock.warning.isVisible() and lock.warning.maximum() == 15
+        clock.now += 15
+        lock.tick()
+        assert lock.locked and isinstance(window.centralWidget(), LockScreen)
+    finally:
+        lock.dispose()
+        window.close()
