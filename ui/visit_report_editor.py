@@ -74,6 +74,7 @@ class VisitReportEditor(QDialog):
         started_at_utc: datetime | None = None,
         ended_at_utc: datetime | None = None,
         encounter_ref: str | None = None,
+        appointment_ref: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,6 +88,7 @@ class VisitReportEditor(QDialog):
         self.practitioner_name = services.practitioner_ref
         self._loading = True
         self.encounter_ref = encounter_ref
+        self.appointment_ref = appointment_ref
         now = (ended_at_utc or datetime.now(UTC)).replace(microsecond=0)
         start = started_at_utc or now - timedelta(minutes=20)
         self.report_id = str(uuid.uuid4())
@@ -406,7 +408,9 @@ class VisitReportEditor(QDialog):
             import asyncio
 
             pdf = await asyncio.to_thread(render_pdf, report)
-            await services.writer.enqueue(report_unit(report, pdf))
+            await services.writer.enqueue(
+                report_unit(report, pdf, appointment_ref=self.appointment_ref)
+            )
             await services.drafts.delete(report.report_id)
             return report, pdf
 

@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.backend import fhirjson
-from app.domain.outbox import BinaryAttachment, OutboxUnit, UnitKind
+from app.domain.outbox import BinaryAttachment, OutboxUnit, ResourceUpdate, UnitKind
 from app.domain.telemonitoring import Parameter, Reading
 from app.domain.visit_report import (
     LOINC_TELEVISIT_REPORT,
@@ -200,9 +200,12 @@ def report_transaction(report: VisitReport, pdf: bytes) -> dict[str, Any]:
     }
 
 
-def report_unit(report: VisitReport, pdf: bytes) -> OutboxUnit:
+def report_unit(
+    report: VisitReport, pdf: bytes, *, appointment_ref: str | None = None
+) -> OutboxUnit:
     """The signed report as an outbox unit: the PDF as a Binary attachment (PUT with its client
     id, streamed from the encrypted store) and the DocumentReference as a conditional create.
+    With ``appointment_ref`` (``Appointment/<id>``) the booked visit is marked fulfilled.
 
     The unit id derives from the report id, so enqueueing the same report twice is a no-op.
     """
@@ -217,6 +220,15 @@ def report_unit(report: VisitReport, pdf: bytes) -> OutboxUnit:
         bundle_json=fhirjson.dumps(bundle),
         attachments=(
             BinaryAttachment(client_id=binary["id"], content_type="application/pdf", data=pdf),
+        ),
+        updates=(
+            (
+                ResourceUpdate(
+                    "Appointment", appointment_ref.split("/", 1)[1], {"status": "fulfilled"}
+                ),
+            )
+            if appointment_ref and appointment_ref.startswith("Appointment/")
+            else ()
         ),
         label="Referto di televisita",
     )

@@ -120,7 +120,8 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
             [doc] = docs.matches
             encounter = await client.read("Encounter", str(ended[0].encounter_id))
             assert encounter.resource is not None
-            return {"doc": doc, "encounter": encounter.resource}
+            appointment = await client.read("Appointment", item.resource_ref.split("/")[1])
+            return {"doc": doc, "encounter": encounter.resource, "appt": appointment.resource}
 
         found = runtime.submit(stored()).result(15)
         doc = found["doc"]
@@ -128,6 +129,26 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
         assert doc["description"] == "Prestazione erogata in modalità di televisita."
         assert found["encounter"]["class"]["code"] == "VR"
         assert found["encounter"]["appointment"] == [{"reference": item.resource_ref}]
+        assert found["appt"]["status"] == "fulfilled"  # the booked televisit is done
         editor.close()
+        window.show_area("agenda")
+        agenda.refresh()
+        qtbot.waitUntil(
+            lambda: (
+                not agenda.busy
+                and any(
+                    i.resource_ref == item.resource_ref and i.status == "fulfilled"
+                    for i in agenda.agenda.items
+                )
+            ),
+            timeout=15_000,
+        )
+        done_row = next(
+            agenda.list.topLevelItem(i)
+            for i in range(agenda.list.topLevelItemCount())
+            if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).resource_ref
+            == item.resource_ref
+        )
+        assert done_row.text(4) == "Done"
     finally:
         ws.stop()

@@ -35,6 +35,7 @@ from app.domain.workflows import (
     PatientHeader,
     PatientMatch,
 )
+from app.services.agenda import CallDidRequest
 from app.services.calls import CallDidEnd
 from app.services.clinical import ClinicalServices
 from app.session.events import SessionDidChange, SessionState
@@ -237,10 +238,17 @@ class PatientPage(Page):
         self._shortcuts = [QShortcut(QKeySequence("Ctrl+F"), self, self.search_edit.setFocus)]
         ctx.bridge.on(SessionDidChange, self._on_session)
         ctx.bridge.on(CallDidEnd, self._on_call_end)
+        ctx.bridge.on(CallDidRequest, self._on_call_request)
         #: The last finished call with the open patient: (patient id, Encounter ref, start, end).
         self.last_call: tuple[str, str, datetime, datetime] | None = None
+        #: The booked visit the current call serves: (patient id, Appointment ref).
+        self.call_appointment: tuple[str, str] | None = None
         self.retranslate()
         self._update_actions()
+
+    def _on_call_request(self, event: CallDidRequest) -> None:
+        if event.resource_ref.startswith("Appointment/"):
+            self.call_appointment = (event.patient_id, event.resource_ref)
 
     def _on_call_end(self, event: CallDidEnd) -> None:
         """A call ended while this patient was open: the report refers to its Encounter."""
@@ -494,6 +502,11 @@ class PatientPage(Page):
                 started_at_utc=call[2],
                 ended_at_utc=call[3],
                 encounter_ref=call[1],
+                appointment_ref=(
+                    self.call_appointment[1]
+                    if self.call_appointment is not None and self.call_appointment[0] == call[0]
+                    else None
+                ),
                 parent=self,
             )
         else:
