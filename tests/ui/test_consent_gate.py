@@ -15,10 +15,12 @@ from ui.entry import launch
 @pytest.fixture
 def gui(qtbot):
     s = launch(["--demo", "--language", "en"])
-    qtbot.waitExposed(s.window)
-    qtbot.waitUntil(lambda: s.workstation.session.identity is not None, timeout=30_000)
-    yield s
-    s.close()
+    try:
+        qtbot.waitExposed(s.window)
+        qtbot.waitUntil(lambda: s.workstation.session.identity is not None, timeout=30_000)
+        yield s
+    finally:
+        s.close()  # also when the set-up fails: never leave the demo backend running
 
 
 def _dialog() -> ConsentDialog | None:

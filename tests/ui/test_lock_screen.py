@@ -47,18 +47,20 @@ class FakeCall:
 @pytest.fixture
 def gui(qtbot):
     s = launch(["--demo", "--language", "en"])
-    qtbot.waitExposed(s.window)
-    ws = s.workstation
-    assert ws.session is not None
-    # Demo mode logs in by itself (the GP, through regional_sim's demo provider).
-    qtbot.waitUntil(lambda: ws.session.identity is not None, timeout=30_000)
-    assert ws.session.identity.subject == "prac-mmg-bianchi"
-    assert ws.session.identity.display_name == "Dott.ssa Laura Bianchi"
-    for who, pin in ((NURSE, "nurse-pin-1"), (GP, "gp-pin-22")):
-        ws.runtime.submit(ws.session.offline.enroll(who, pin)).result(10)
-    ws.runtime.submit(ws.session.unlock_offline(NURSE.subject, "nurse-pin-1")).result(10)
-    yield s
-    s.close()
+    try:
+        qtbot.waitExposed(s.window)
+        ws = s.workstation
+        assert ws.session is not None
+        # Demo mode logs in by itself (the GP, through regional_sim's demo provider).
+        qtbot.waitUntil(lambda: ws.session.identity is not None, timeout=30_000)
+        assert ws.session.identity.subject == "prac-mmg-bianchi"
+        assert ws.session.identity.display_name == "Dott.ssa Laura Bianchi"
+        for who, pin in ((NURSE, "nurse-pin-1"), (GP, "gp-pin-22")):
+            ws.runtime.submit(ws.session.offline.enroll(who, pin)).result(10)
+        ws.runtime.submit(ws.session.unlock_offline(NURSE.subject, "nurse-pin-1")).result(10)
+        yield s
+    finally:
+        s.close()  # also when the set-up fails: never leave the demo backend running
 
 
 def _lock(s: GuiSession) -> ShellLock:
