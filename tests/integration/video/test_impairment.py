@@ -92,9 +92,12 @@ async def test_500_kbit_keeps_12_fps_at_reduced_resolution_with_audio(tmp_path: 
             assert call.state is CallState.CONNECTED
 
 
-async def test_5_percent_loss_keeps_the_call_up(tmp_path: Path) -> None:
+async def test_5_percent_loss_keeps_the_call_up_and_a_5_second_outage_is_recovered(
+    tmp_path: Path,
+) -> None:
     with netlab.netlab(2) as lab:
         async with call_in_lab(tmp_path, lab) as (call, page):
+            # 5 % loss: the call stays up, video and audio keep arriving, no restart needed.
             lab.loss(0.05)
             before = (await sample(page, 1))[0]
             stats = await sample(page, 8)
@@ -103,23 +106,19 @@ async def test_5_percent_loss_keeps_the_call_up(tmp_path: Path) -> None:
             assert stats[-1]["framesDecoded"] - before["framesDecoded"] > 8 * 10
             assert stats[-1]["audioSamples"] - before["audioSamples"] > 8 * 48_000 * 0.8
             assert call.restarts == 0
-
-
-async def test_5_second_outage_is_recovered_without_user_action(tmp_path: Path) -> None:
-    with netlab.netlab(3) as lab:
-        async with call_in_lab(tmp_path, lab) as (call, page):
-            await sample(page, 3)
+            lab.loss(0)
+            # A 5 s outage (everything dropped, TCP too): recovered without user action.
             lab.outage(True)
             await asyncio.sleep(5)
             lab.outage(False)
             recovered = False
             for _ in range(40):
                 await asyncio.sleep(1.0)
-                stats = await page.evaluate("window.telemed.stats")
-                if call.state is CallState.CONNECTED and (stats.get("fps") or 0) >= 10:
+                stats_now = await page.evaluate("window.telemed.stats")
+                if call.state is CallState.CONNECTED and (stats_now.get("fps") or 0) >= 10:
                     recovered = True
                     break
-            assert recovered, (call.state, stats)
+            assert recovered, (call.state, stats_now)
             assert call.restarts >= 1
             assert await page.evaluate("window.telemed.peerConnections") >= 2
             frames = call.remote_video.count
