@@ -179,7 +179,7 @@ class SessionManager:
         if self._client() is not None:
             assert self._oidc is not None
             try:
-                await self._token_store.load(subject)
+                await self._token_store.load(subject, issuer=self._oidc.config.issuer)
                 manager = TokenManager(client=self._oidc, store=self._token_store, subject=subject)
             except (NotLoggedIn, SessionError):
                 manager = None  # queued work waits for the next online login of this clinician

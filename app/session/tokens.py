@@ -94,8 +94,9 @@ class TokenStore:
             _log.warning("no secret store: demo tokens kept in memory only")
             self._memory[tokens.subject] = tokens.to_json()
 
-    async def load(self, subject: str) -> TokenSet:
-        """The stored tokens; raises :class:`NotLoggedIn` when there are none (or unreadable)."""
+    async def load(self, subject: str, *, issuer: str | None = None) -> TokenSet:
+        """The stored tokens; raises :class:`NotLoggedIn` when there are none, they are
+        unreadable, or (given ``issuer``) they come from another provider."""
         try:
             text = await self._read(subject)
         except SecretStoreUnavailable:
@@ -110,6 +111,8 @@ class TokenStore:
             raise NotLoggedIn("the stored login is unreadable: log in again") from exc
         if tokens.subject != subject:
             raise NotLoggedIn("the stored login belongs to someone else: log in again")
+        if issuer is not None and tokens.issuer != issuer:
+            raise NotLoggedIn("the stored login is for another login service: log in again")
         return tokens
 
     async def delete(self, subject: str) -> None:
@@ -181,7 +184,7 @@ class TokenManager:
     async def current(self) -> TokenSet:
         """The tokens in use (loaded from the secret store once); raises NotLoggedIn."""
         if self._tokens is None:
-            self._tokens = await self._store.load(self.subject)
+            self._tokens = await self._store.load(self.subject, issuer=self._client.config.issuer)
         return self._tokens
 
     async def __call__(self, *, force_refresh: bool = False) -> str:

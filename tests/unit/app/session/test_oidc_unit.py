@@ -217,6 +217,10 @@ async def test_missing_or_foreign_tokens_mean_not_logged_in() -> None:
     memory.items["u1"] = TokenSet("u2", ISSUER, "A", expires_at=1.0, issued_at=0.0).to_json()
     with pytest.raises(NotLoggedIn):
         await store.load("u1")
+    memory.items["u1"] = TokenSet("u1", ISSUER, "A", expires_at=1.0, issued_at=0.0).to_json()
+    assert (await store.load("u1", issuer=ISSUER)).access_token == "A"
+    with pytest.raises(NotLoggedIn, match="another login service"):
+        await store.load("u1", issuer="https://demo.example/login")
 
 
 async def test_fhir_client_sends_the_session_token_or_nothing() -> None:
