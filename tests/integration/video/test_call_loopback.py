@@ -198,3 +198,25 @@ async def test_a_call_outlives_every_negotiation_deadline() -> None:
     finally:
         await clinician.hang_up()
         await patient.hang_up()
+
+
+async def test_patient_side_restart_request_and_forced_chat_only(pair: Any) -> None:
+    clinician, patient, _, patient_events = pair
+    await clinician.wait_for(CallState.CONNECTED, timeout_s=20)
+    # The answerer asks for a restart (what the browser does when its connection fails).
+    await patient.restart()
+    await _until(lambda: clinician.restarts == 1, timeout_s=5)
+    assert await clinician.wait_for(CallState.CONNECTED, timeout_s=20) is CallState.CONNECTED
+    await _until(lambda: patient.remote_audio.level > 0.01, timeout_s=10)
+    # Chat only: no video, silence instead of sound, the chat still works.
+    clinician.force_level(Level.CHAT_ONLY)
+    await _until(lambda: patient.remote_audio.level < 0.001, timeout_s=5)
+    frozen = patient.remote_video.count
+    await asyncio.sleep(1.0)
+    assert patient.remote_video.count == frozen
+    await clinician.send_chat("solo chat")
+    await _until(
+        lambda: any(isinstance(e, ChatDidArrive) and e.text == "solo chat" for e in patient_events),
+        timeout_s=5,
+    )
+    assert clinician.summary().worst_level is Level.CHAT_ONLY
