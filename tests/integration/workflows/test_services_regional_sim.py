@@ -17,6 +17,7 @@ from app.domain.workflows import (
     AnswerOption,
     AttachmentKind,
     ConsentKind,
+    IdentifierKind,
     IdentityWarning,
     InvalidAnswers,
     InvalidTransition,
@@ -94,7 +95,7 @@ async def test_agenda_of_each_role_and_offline_from_the_saved_copy(client, sim) 
             await agenda.load("Practitioner/prac-unknown", gp.day)
 
 
-async def test_patient_search_identifiers_omocodia_and_header(reader, writer) -> None:
+async def test_patient_search_identifiers_omocodia_and_header(reader, writer, client) -> None:
     patients = PatientService(reader, writer)
     twin = await patients.search("pat-031")  # a name search that matches nothing
     assert twin == []
@@ -112,6 +113,34 @@ async def test_patient_search_identifiers_omocodia_and_header(reader, writer) ->
     assert (stp.patient_id, eni.patient_id) == ("pat-stp-001", "pat-eni-001")
     by_name = await patients.search("Ferrara Teresa")
     assert [m.patient_id for m in by_name] == ["pat-008"]
+    # A European visitor identified by the TEAM card number (20 digits).
+    team = "80276001230000123456"
+    await client.update(
+        {
+            "resourceType": "Patient",
+            "id": "pat-team-001",
+            "identifier": [
+                {
+                    "type": {
+                        "coding": [
+                            {
+                                "system": "https://www.hl7.it/fhir/terminology/CodeSystem/it-identifier-type",
+                                "code": "TEAM",
+                            }
+                        ]
+                    },
+                    "system": "urn:oid:2.16.840.1.113883.2.9.4.3.7",
+                    "value": team,
+                }
+            ],
+            "name": [{"family": "Müller", "given": ["Anna"]}],
+            "gender": "female",
+            "birthDate": "1990-06-01",
+        }
+    )
+    [visitor] = await patients.search(team[:10] + " " + team[10:])
+    assert visitor.patient_id == "pat-team-001" and visitor.warnings == ()
+    assert visitor.identifier(IdentifierKind.TEAM) == team
 
     header = await patients.header("pat-008")
     assert header.care_plans == ("Telemonitoraggio scompenso cardiaco",)
