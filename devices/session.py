@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from devices.errors import (
+    BondLost,
     ConnectionLost,
     DeviceError,
     MalformedPayload,
@@ -372,12 +373,21 @@ class DeviceSession:
         return sync
 
     async def _protected[T](self, operation: Callable[[], Awaitable[T]]) -> T:
-        """Run ``operation``; on :class:`PairingRequired` pair explicitly and retry once."""
+        """Run ``operation``; on :class:`PairingRequired` pair explicitly and retry once.
+
+        If the device still demands pairing although the link is bonded, it no longer
+        accepts our keys (BlueZ reports the old bond as paired and skips the pairing):
+        :class:`BondLost`, whose remedy is removing the pairing and pairing again."""
         try:
             return await operation()
         except PairingRequired:
             await self.pair()
-            return await operation()
+            try:
+                return await operation()
+            except PairingRequired as again:
+                if self.bond_state is BondState.BONDED:
+                    raise BondLost("the device refuses this workstation's stored keys") from again
+                raise
 
     # ------------------------------------------------------------------ receive
 

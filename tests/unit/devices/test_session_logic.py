@@ -184,3 +184,23 @@ async def test_bounded_queue_counts_what_it_drops() -> None:
     assert len(session.drain_nowait()) == 3
     with pytest.raises(asyncio.TimeoutError):
         await session.next_event(timeout_s=0.05)
+
+
+async def test_still_refused_after_pairing_on_a_bonded_link_is_bond_lost() -> None:
+    from devices.errors import BondLost
+
+    class KeysRejected(FakeLink):
+        async def pair(self, prompter: Any) -> None:  # BlueZ: "already paired", nothing done
+            self.pairings += 1
+            self.bonded = True
+
+        def _guard(self, uuid: str) -> None:
+            if uuid in self.protected:
+                raise PairingRequired(f"{uuid}: insufficient authentication")
+
+    link = KeysRejected(device_offset_s=0.0, protected={"2a1c"})
+    session, _ = _session(link)
+    await session.open(pair=False)
+    with pytest.raises(BondLost):
+        await session.subscribe(["2a1c"])
+    assert link.pairings == 1
