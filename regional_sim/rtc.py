@@ -51,6 +51,8 @@ _STATIC = {"patient.js": "application/javascript", "patient.css": "text/css"}
 
 @dataclass
 class Room:
+    """A room: one token per role, its expiry and the connected peers (event loop only)."""
+
     room_id: str
     tokens: dict[str, str]  # token -> role
     expires_at_s: float
@@ -225,6 +227,7 @@ async def join_page(request: web.Request) -> web.Response:
 
 
 async def static_file(request: web.Request) -> web.Response:
+    """``GET /rtc/static/<name>``: the page's script and style (a fixed list)."""
     name = request.match_info["name"]
     if name not in _STATIC:
         raise web.HTTPNotFound()

@@ -102,6 +102,7 @@ class BandwidthController:
 
     @property
     def rung(self) -> Rung:
+        """The rung in force: the controller's choice, never above the clinician's ceiling."""
         return self.ladder[max(self.index, self.ceiling_index)]
 
     def force_level(self, level: Level | None) -> Rung:

@@ -282,6 +282,7 @@ class Call:
         await self._teardown()
 
     def summary(self) -> CallSummary:
+        """What the Encounter keeps about this call (no media, no chat); any time."""
         acc = self._acc
         relayed = self.quality.relayed if self.quality is not None else None
         return CallSummary(
@@ -304,10 +305,12 @@ class Call:
 
     # -- controls --------------------------------------------------------------------------------
     def set_muted(self, muted: bool) -> None:
+        """Send silence instead of the microphone (the audio stream and its timing go on)."""
         self._muted = muted
         self._apply_media()
 
     def set_camera_on(self, on: bool) -> None:
+        """Camera off sends no video and clears the self-view; on resumes at the current rung."""
         self._camera_on = on
         self._apply_media()
 

@@ -79,18 +79,21 @@ def _dump(body: dict[str, Any]) -> str:
 
 
 def encode_chat(text: str) -> str:
+    """A chat message; raises ``ValueError`` for empty or longer than 2000 characters."""
     if not text or len(text) > MAX_CHAT_CHARS:
         raise ValueError("chat text must be 1..2000 characters")
     return _dump({"type": "chat", "text": text})
 
 
 def encode_vitals(*, label: str, value: float, unit: str) -> str:
+    """A reading to show on the other side; raises ``ValueError`` for a non-finite value."""
     if not math.isfinite(value):
         raise ValueError("vitals value must be finite")
     return _dump({"type": "vitals", "label": label[:64], "value": value, "unit": unit[:16]})
 
 
 def encode_mode(level: str) -> str:
+    """The degradation level in force (the patient page explains it)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     return _dump({"type": "mode", "level": level})

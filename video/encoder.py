@@ -37,6 +37,7 @@ class CappedVp8Encoder(Vp8Encoder):
 
     @property
     def cap_bps(self) -> int:
+        """The bandwidth controller's ceiling for the current rung, bit/s."""
         return self._cap_bps
 
     @cap_bps.setter
@@ -103,6 +104,7 @@ class CappedVp8Encoder(Vp8Encoder):
 
     @property
     def target_bitrate(self) -> int:
+        """What the encoder aims at now, bit/s: ``min(REMB, cap)`` within the bounds."""
         return int(self._Vp8Encoder__target_bitrate)
 
     @target_bitrate.setter

@@ -30,6 +30,7 @@ class IceServer:
 
     @property
     def is_turn(self) -> bool:
+        """True if any URL is a TURN server (``turn:``/``turns:``)."""
         return any(u.startswith(("turn:", "turns:")) for u in self.urls)
 
 

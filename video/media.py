@@ -68,6 +68,7 @@ class FrameSlot:
         self.last_put_s = 0.0
 
     def put(self, frame: np.ndarray[Any, Any]) -> None:
+        """Publish a new frame (the producer keeps no reference to it afterwards)."""
         now = time.monotonic()
         with self._lock:
             self._frame = frame
@@ -78,6 +79,7 @@ class FrameSlot:
             self.last_put_s = now
 
     def clear(self) -> None:
+        """No picture (camera off, call over): viewers show their placeholder."""
         with self._lock:
             self._frame = None
             self._seq += 1
@@ -89,6 +91,7 @@ class FrameSlot:
 
     @property
     def count(self) -> int:
+        """How many puts and clears so far (the sequence number)."""
         with self._lock:
             return self._seq
 

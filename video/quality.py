@@ -40,6 +40,7 @@ class CallQuality:
 
     @property
     def grade(self) -> Grade:
+        """Good / fair / poor by :func:`grade` (fps counts only while video is expected)."""
         return grade(
             rtt_ms=self.rtt_ms or 0.0,
             loss_pct=self.loss_pct or 0.0,

@@ -222,6 +222,7 @@ class CallService:
 
     @property
     def active(self) -> bool:
+        """True from start until the call has ended or failed (the lock's CallGuard asks)."""
         return self._call is not None and self._call.state not in (
             CallState.ENDED,
             CallState.FAILED,
@@ -229,6 +230,7 @@ class CallService:
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def ice_servers(self) -> tuple[IceServer, ...]:
+        """The backend's STUN/TURN list; raises :class:`CallError` if it cannot be had."""
         try:
             return await fetch_ice_servers(
                 self._backend_url(), user="workstation", timeout_s=self._http_timeout_s
@@ -344,6 +346,7 @@ class CallService:
                 _log.error("call not closed at shutdown: %s", type(exc).__name__)
 
     async def wait_until(self, *states: CallState, timeout_s: float) -> CallState:
+        """Wait (bounded) for one of ``states`` or the end; raises ``TimeoutError``."""
         if self._call is None:
             raise CallError("no call")
         return await self._call.wait_for(*states, timeout_s=timeout_s)
@@ -355,9 +358,11 @@ class CallService:
         return self._call
 
     async def set_muted(self, muted: bool) -> None:
+        """Mute or unmute the microphone; raises :class:`CallError` without a call."""
         self._require().set_muted(muted)
 
     async def set_camera_on(self, on: bool) -> None:
+        """Camera on or off; raises :class:`CallError` without a call."""
         self._require().set_camera_on(on)
 
     async def force_level(self, level: Level | None) -> None:
@@ -365,6 +370,7 @@ class CallService:
         self._require().force_level(level)
 
     async def send_chat(self, text: str) -> None:
+        """Send a chat line (also published as ``mine``); raises :class:`CallError`."""
         try:
             await self._require().send_chat(text)
         except (VideoError, ValueError) as exc:
@@ -380,6 +386,7 @@ class CallService:
         self._publish(CallVitalsDidArrive(label=label, value=value, unit=unit, mine=True))
 
     async def share_file(self, *, name: str, mime: str, data: bytes) -> None:
+        """Share a document (at most 5 MiB, chunked); raises :class:`CallError`."""
         try:
             await self._require().send_file(name=name, mime=mime, data=data)
         except (VideoError, TimeoutError) as exc:
