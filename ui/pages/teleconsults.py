@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QLocale,
     QObject,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
@@ -357,9 +358,18 @@ class TeleconsultsPage(Page):
         self.room_window: QWidget | None = None
         self.room_owner = ""
         ctx.bridge.on(SessionDidChange, self._on_session)
+        # New requests and replies arrive without a push channel: look again every 2 minutes.
+        self.timer = QTimer(self)
+        self.timer.setInterval(120_000)
+        self.timer.timeout.connect(self._auto_refresh)
+        self.timer.start()
         self.retranslate()
         self._update_actions()
         self.refresh()
+
+    def _auto_refresh(self) -> None:
+        if self.isVisible() and not self.busy and not self.reply.toPlainText().strip():
+            self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
