@@ -134,3 +134,35 @@ async def test_forget_removes_the_pairing_in_bluez(
     assert await radio.adapter.has_bond_for_address(adv.address)
     await system_transport.forget(adv)
     assert not await radio.adapter.has_bond_for_address(adv.address)
+
+
+async def test_stale_bond_in_bluez_is_bond_lost_and_forget_cures_it(
+    radio: VirtualRadio, bluez: BlueZEmulator, system_transport: BleTransport
+) -> None:
+    from devices.errors import BondLost
+
+    meter = await GlucoseMeter(radio).start()
+    adv = await system_transport.find(service_uuids=["1808"], timeout_s=3)
+    prompter = FixedPrompter(passkey=123456)
+    first = DeviceSession(system_transport, adv, prompter=prompter)
+    await first.open()
+    await first.close()
+    await meter.forget_bonds()  # reset meter; BlueZ still lists it as Paired
+    await meter.wait_disconnected()
+    stale = DeviceSession(system_transport, adv, prompter=prompter)
+    await stale.open(pair=False)
+    try:
+        with pytest.raises(BondLost):
+            await stale.subscribe(["2a18"])
+    finally:
+        await stale.close()
+    await meter.wait_disconnected()
+    await system_transport.forget(adv)  # Adapter1.RemoveDevice
+    adv = await system_transport.find(service_uuids=["1808"], timeout_s=3)
+    again = DeviceSession(system_transport, adv, prompter=prompter)
+    await again.open()
+    try:
+        assert await again.subscribe(["2a18"]) == ["2a18"]
+        assert prompter.passkey_requests == 2
+    finally:
+        await again.close()
