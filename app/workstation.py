@@ -31,6 +31,7 @@ from app.session.tokens import TokenStore
 if TYPE_CHECKING:
     from app.domain.outbox import OutboxWriter
     from app.services.devices import DeviceService, PatientChoice
+    from offline_cache.outbox import QueueCounts
 
 _log = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ class Workstation:
         """``Practitioner/<id>`` of the clinician at work, or None when nobody is logged in."""
         identity = self.session.identity if self.session is not None else None
         return identity.practitioner_reference if identity is not None else None
+
+    async def sync_queue_counts(self) -> QueueCounts | None:
+        """Queue counters of the active clinician's outbox (None when no store is open)."""
+        vault = self.sync.vault if self.sync is not None else None
+        return await vault.outbox.counts() if vault is not None else None
 
     def _active_outbox(self) -> OutboxWriter | None:
         vault = self.sync.vault if self.sync is not None else None

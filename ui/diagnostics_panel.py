@@ -65,7 +65,11 @@ class DiagnosticsPanel(QWidget):
         self.run_button.setEnabled(False)
         self.output.setPlainText(self.tr("Running the checks..."))
         self.ctx.bridge.submit(
-            run_diagnostics(self.ctx.workstation.settings),
+            run_diagnostics(
+                self.ctx.workstation.settings,
+                paths=self.ctx.workstation.paths,
+                open_queue=self.ctx.workstation.sync_queue_counts,
+            ),
             name="diagnostics",
             on_success=self._show,
             on_error=self._failed,

@@ -15,11 +15,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--offline", action="store_true", help="skip the network checks")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--bundle", type=Path, help="also write a redacted zip bundle to this path")
+    p.add_argument("--user", help="also report this clinician's sync queue (their login id)")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> int:
-    report = asyncio.run(run_diagnostics(settings, offline=args.offline))
+    report = asyncio.run(run_diagnostics(settings, offline=args.offline, subject=args.user))
     print(report.to_json() if args.json else report.to_text())
     if args.bundle:
         path = write_bundle(report, Paths.default(), args.bundle)

@@ -1,8 +1,9 @@
 """Help-desk diagnostics: what a Telemedicine Service Centre operator needs, and no health data.
 
 Every check returns a :class:`Check` with a status (ok / warning / error / skipped), a short
-detail written by us and measured figures. Nothing here reads the vault, patient records or
-readings; log files copied into a bundle are the already-redacted workstation logs.
+detail written by us and measured figures. Nothing here reads patient records or readings: of a
+clinician's vault only the outbox counters are read; log files copied into a bundle are the
+already-redacted workstation logs.
 
 Thread affinity: coroutine functions run on the core loop; file work goes to worker threads.
 """
@@ -20,9 +21,11 @@ import struct
 import sys
 import time
 import zipfile
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,6 +33,12 @@ import httpx
 from app import __version__
 from app.config import Paths, Settings
 from app.logs import scrub
+
+if TYPE_CHECKING:
+    from offline_cache.outbox import QueueCounts
+
+#: Reads the queue counters of an already open outbox (the running workstation's).
+QueueReader = Callable[[], Awaitable["QueueCounts | None"]]
 
 PACKAGES = (
     "PySide6",
@@ -283,9 +292,76 @@ async def ice_turn_uris(base_url: str, *, ca_bundle: str | None) -> list[str]:
     return uris
 
 
-async def run_diagnostics(settings: Settings, *, offline: bool = False) -> Report:
-    """Run every check; ``offline`` skips the network checks."""
+async def check_sync_queue(
+    paths: Paths,
+    tenant: str,
+    *,
+    subject: str | None = None,
+    open_queue: QueueReader | None = None,
+) -> Check:
+    """Outbox depth and dead letters of one clinician's store, plus how many stores there are.
+
+    ``open_queue`` reads the running workstation's open outbox; otherwise ``subject``'s vault is
+    opened read-only for its counters (key from the secret store). Never creates a vault.
+    """
+    vault_dir = paths.data_dir / "vaults" / tenant
+    stores = len(list(vault_dir.glob("*.vault"))) if vault_dir.is_dir() else 0
+    figures: dict[str, float | int | str] = {"stores": stores}
+    counts: QueueCounts | None = None
+    if open_queue is not None:
+        counts = await open_queue()
+    if counts is None and subject:
+        from app.services.sync import open_user_vault
+        from offline_cache.errors import StoreError
+
+        try:
+            opened = await open_user_vault(
+                data_dir=paths.data_dir, tenant=tenant, subject=subject, create=False
+            )
+        except (StoreError, FileNotFoundError, ValueError) as exc:
+            return Check("sync queue", Status.ERROR, f"store not readable: {exc}", figures)
+        try:
+            counts = await opened.vault.outbox.counts()
+        finally:
+            await opened.vault.close()
+    if counts is None:
+        detail = f"{stores} clinician store(s) on this station"
+        return Check(
+            "sync queue", Status.SKIPPED, detail + "; nobody logged in (diag --user)", figures
+        )
+    figures.update(pending=counts.pending, dead_letters=counts.dead, sent=counts.done)
+    if counts.last_success_utc is not None:
+        age = datetime.now(UTC) - counts.last_success_utc
+        figures["last_success_min_ago"] = round(age.total_seconds() / 60)
+    if counts.dead:
+        return Check(
+            "sync queue",
+            Status.WARNING,
+            f"{counts.dead} item(s) refused by the backend: see 'telemed-workstation sync "
+            "dead-letters'",
+            figures,
+        )
+    return Check("sync queue", Status.OK, f"{counts.pending} item(s) waiting to be sent", figures)
+
+
+async def run_diagnostics(
+    settings: Settings,
+    *,
+    offline: bool = False,
+    paths: Paths | None = None,
+    subject: str | None = None,
+    open_queue: QueueReader | None = None,
+) -> Report:
+    """Run every check; ``offline`` skips the network checks.
+
+    ``subject``/``open_queue`` select whose sync queue is reported (see :func:`check_sync_queue`).
+    """
     checks = [check_versions(), check_os(), check_bluetooth(), check_media(), check_keyring()]
+    checks.append(
+        await check_sync_queue(
+            paths or Paths.default(), settings.tenant, subject=subject, open_queue=open_queue
+        )
+    )
     if offline:
         checks.append(Check("regional backend", Status.SKIPPED, "offline run requested"))
     else:
