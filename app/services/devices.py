@@ -695,7 +695,11 @@ class DeviceService:
             )
         except Unmappable as exc:
             raise DeviceFailure(FailureKind.UNSUPPORTED, str(exc)) from exc
-        await outbox.enqueue(unit)
+        try:
+            await outbox.enqueue(unit)
+        except Exception as exc:  # the store's errors; the measurement stays pending
+            _log.error("measurement not stored: %s", safe(type(exc).__name__))
+            raise DeviceFailure(FailureKind.STORE_UNAVAILABLE, type(exc).__name__) from exc
         del self._pending[measurement_id]
         self._contexts.pop(measurement_id, None)
         sequences = [

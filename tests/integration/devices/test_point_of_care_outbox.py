@@ -514,3 +514,30 @@ async def test_advertisement_only_scale_without_connection(
         "valueCode": "ble-virtual-advertisement",
     } in prov["extension"]
     await service.shutdown()
+
+
+async def test_store_failure_keeps_the_measurement_for_a_retry(
+    radio: VirtualRadio, transport: BleTransport, outbox: Outbox
+) -> None:
+    class BrokenThenFine:
+        def __init__(self) -> None:
+            self.fail = True
+
+        async def enqueue(self, unit: Any) -> None:
+            if self.fail:
+                raise OSError("disk full")
+            await outbox.enqueue(unit)
+
+    writer = BrokenThenFine()
+    service = DeviceService(transport=transport, outbox=writer, scan_timeout_s=0.5)  # type: ignore[arg-type]
+    thermo = await Thermometer(radio).start()
+    pending = await _measure(
+        service, thermo, lambda: thermo.measure(temperature=Decimal("37.0")), pair=False
+    )
+    with pytest.raises(DeviceFailure) as caught:
+        await service.confirm(pending.measurement_id, PATIENT)
+    assert caught.value.kind is FailureKind.STORE_UNAVAILABLE
+    writer.fail = False
+    await service.confirm(pending.measurement_id, PATIENT)  # same measurement, saved now
+    assert len(await _stored(outbox)) == 1
+    await service.shutdown()
