@@ -467,6 +467,7 @@ def test_pages_speak_italian(ctx, window, qtbot, tmp_path: Path) -> None:
         patient.open_patient("pat-032")
         qtbot.waitUntil(lambda: patient.header is not None, timeout=15_000)
         assert "omocodia" in patient.warnings.text()
+        assert patient.consent_note.text() == "La televisita richiede entrambi i consensi."
         assert patient.report_button.text() == "&Referto..."
         shot(window, tmp_path / "patient_it.png")
     finally:

@@ -188,6 +188,10 @@ class PatientPage(Page):
             value.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             form.addRow(caption, value)
         rv.addLayout(form)
+        self.consent_note = QLabel(right)
+        self.consent_note.setObjectName("consentNote")
+        self.consent_note.setStyleSheet("color:#b02a37;")
+        rv.addWidget(self.consent_note)
         self.devices_caption = QLabel(right)
         self.devices = QListWidget(right)
         self.devices.setObjectName("patientDevices")
@@ -413,7 +417,7 @@ class PatientPage(Page):
         self.readings.clear()
         if h is None:
             self.name_label.setText(self.tr("No patient open"))
-            for w in (self.identity, self.consents, self.plans, self.warnings):
+            for w in (self.identity, self.consents, self.plans, self.warnings, self.consent_note):
                 w.setText("")
             self._update_actions()
             return
@@ -439,10 +443,10 @@ class PatientPage(Page):
         ):
             state = self.tr("yes") if h.consent(kind) else self.tr("MISSING")
             parts.append(f"{label}: {state}")
-        text = "; ".join(parts)
-        if not h.televisit_allowed:
-            text += "\n" + self.tr("A televisit needs both consents.")
-        self.consents.setText(text)
+        self.consents.setText("; ".join(parts))
+        self.consent_note.setText(
+            "" if h.televisit_allowed else self.tr("A televisit needs both consents.")
+        )
         self.plans.setText("\n".join(h.care_plans) or self.tr("none"))
         for d in h.devices:
             QListWidgetItem(f"{d.label}  {d.serial or ''}".strip(), self.devices)
