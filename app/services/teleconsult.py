@@ -276,9 +276,15 @@ class TeleconsultService(WorkflowService):
         return unit
 
     async def set_status(
-        self, consult: Teleconsult, status: TeleconsultStatus, *, actor_ref: str
+        self,
+        consult: Teleconsult,
+        status: TeleconsultStatus,
+        *,
+        actor_ref: str,
+        reason: str = "",
     ) -> OutboxUnit:
         """Move the Task to ``status``; completing also completes the ServiceRequest.
+        ``reason`` (e.g. why a request is rejected) goes to ``Task.statusReason``.
 
         The transition is checked against the freshest copy readable now (the backend's when
         online), then sent as If-Match merge patches on the versions read.
@@ -292,7 +298,7 @@ class TeleconsultService(WorkflowService):
         except (TransportError, ServerError):  # offline: the copy the user saw is all we have
             fresh = consult
         check_transition(fresh.status, status)
-        unit = self.status_unit(fresh, status, actor_ref=actor_ref)
+        unit = self.status_unit(fresh, status, actor_ref=actor_ref, reason=reason)
         await self._require_writer().enqueue(unit)
         return unit
 
@@ -302,6 +308,7 @@ class TeleconsultService(WorkflowService):
         status: TeleconsultStatus,
         *,
         actor_ref: str,
+        reason: str = "",
         unit_id: uuid.UUID | None = None,
     ) -> OutboxUnit:
         """The status change as If-Match merge patches of the Task (and ServiceRequest)."""
@@ -310,6 +317,8 @@ class TeleconsultService(WorkflowService):
             "status": status.value,
             "lastModified": self._clock().isoformat(),
         }
+        if reason.strip():
+            task_patch["statusReason"] = {"text": reason.strip()}
         if status is TeleconsultStatus.ACCEPTED:
             task_patch["owner"] = {"reference": actor_ref}
         updates = [

@@ -570,7 +570,11 @@ class TeleconsultsPage(Page):
             return
         self.runner.run(
             self.services.teleconsults.set_status(
-                c, status, actor_ref=self.services.practitioner_ref
+                c,
+                status,
+                actor_ref=self.services.practitioner_ref,
+                # A rejection says why: the text in the reply box, if any.
+                reason=self.reply.toPlainText() if status is TeleconsultStatus.REJECTED else "",
             ),
             name=self.tr("Updating the teleconsult"),
             on_success=lambda _u: self._done(self.tr("Status updated.")),

@@ -4,6 +4,7 @@ merge patches, questionnaire answers, point-of-care Observations, offline reads.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -300,3 +301,45 @@ def test_teleconsult_units_refuse_bad_input_and_rebuild_identically() -> None:
     assert (
         comm["payload"][1]["contentAttachment"]["url"] == f"Binary/{one.attachments[0].client_id}"
     )
+
+
+def test_status_units_are_if_match_merge_patches() -> None:
+    from app.domain.workflows import Teleconsult
+    from app.services.teleconsult import TeleconsultService
+
+    service = TeleconsultService(FlakyReader(), None, clock=lambda: NOW)  # type: ignore[arg-type]
+    consult = Teleconsult(
+        service_request_id="sr-1",
+        task_id="t-1",
+        task_version="3",
+        status=TeleconsultStatus.REQUESTED,
+        patient_id="p",
+        patient_name="P",
+        requester_ref="Practitioner/a",
+        performer_ref="Practitioner/b",
+        reason="r",
+        authored_utc=NOW,
+        raw_request={"meta": {"versionId": "2"}},
+    )
+    rejected = service.status_unit(
+        consult, TeleconsultStatus.REJECTED, actor_ref="Practitioner/b", reason=" fuori ambito "
+    )
+    [task] = rejected.updates
+    assert (task.resource_type, task.resource_id, task.if_match) == ("Task", "t-1", 'W/"3"')
+    assert task.merge_patch["status"] == "rejected"
+    assert task.merge_patch["statusReason"] == {"text": "fuori ambito"}
+    assert rejected.bundle()["entry"] == []
+    with pytest.raises(InvalidTransition):
+        service.status_unit(consult, TeleconsultStatus.COMPLETED, actor_ref="Practitioner/b")
+    accepted = service.status_unit(consult, TeleconsultStatus.ACCEPTED, actor_ref="Practitioner/c")
+    assert accepted.updates[0].merge_patch["owner"] == {"reference": "Practitioner/c"}
+    assert "statusReason" not in accepted.updates[0].merge_patch
+    done = service.status_unit(
+        replace(consult, status=TeleconsultStatus.ACCEPTED),
+        TeleconsultStatus.COMPLETED,
+        actor_ref="Practitioner/b",
+    )
+    assert [(u.resource_type, u.merge_patch.get("status"), u.if_match) for u in done.updates] == [
+        ("Task", "completed", 'W/"3"'),
+        ("ServiceRequest", "completed", 'W/"2"'),
+    ]
