@@ -205,6 +205,22 @@ async def test_teleconsult_request_reply_and_status_through_units(reader, writer
     sr = await reader.read("ServiceRequest", final.service_request_id)
     assert sr["status"] == "completed"
 
+    # Another request is rejected, with its reason on the Task.
+    await service.request(
+        patient_id="pat-009",
+        requester_ref=GP,
+        performer_ref=CARDIO,
+        reason="Da rifiutare",
+        text="Quesito",
+    )
+    [other] = [c for c in await service.list_for(CARDIO) if c.reason == "Da rifiutare"]
+    await service.set_status(
+        other, TeleconsultStatus.REJECTED, actor_ref=CARDIO, reason="Di competenza pneumologica"
+    )
+    task = await reader.read("Task", other.task_id)
+    assert task["status"] == "rejected"
+    assert task["statusReason"] == {"text": "Di competenza pneumologica"}
+
 
 async def test_satisfaction_questionnaire(reader, writer, client) -> None:
     service = QuestionnaireService(reader, writer)
