@@ -343,3 +343,23 @@ def test_status_units_are_if_match_merge_patches() -> None:
         ("Task", "completed", 'W/"3"'),
         ("ServiceRequest", "completed", 'W/"2"'),
     ]
+
+
+def test_offline_patient_matching_folds_case_and_accents() -> None:
+    from app.services.patients import _matches
+
+    patient = {
+        "resourceType": "Patient",
+        "name": [{"family": "Müller", "given": ["Anna", "Maria"]}],
+        "identifier": [
+            {"system": "http://hl7.it/sid/codiceFiscale", "value": "MLLNNA90H41Z112X"},
+            {"system": "urn:oid:2.16.840.1.113883.2.9.4.3.18", "value": "ENI0303080000567"},
+        ],
+    }
+    assert _matches(patient, IdentifierKind.NAME, "muller ann")
+    assert _matches(patient, IdentifierKind.NAME, "MARIA")
+    assert not _matches(patient, IdentifierKind.NAME, "muller paolo")
+    assert _matches(patient, IdentifierKind.CODICE_FISCALE, "MLLNNA90H41Z112X")
+    assert not _matches(patient, IdentifierKind.STP, "MLLNNA90H41Z112X")  # wrong system
+    assert _matches(patient, IdentifierKind.ENI, "ENI0303080000567")
+    assert _matches(patient, IdentifierKind.TEAM, "ENI0303080000567")  # any system for TEAM
