@@ -72,8 +72,14 @@ class Workstation:
                 cursor_path=self.paths.data_dir / "devices" / "record_cursors.json",
             )
             self._device_service = service
+            self._show_device_readings(service)
             self.runtime.add_shutdown_hook(service.shutdown)
         return service
+
+    def _show_device_readings(self, service: DeviceService) -> None:
+        """Point-of-care readings appear in the telemonitoring trends as soon as they are saved."""
+        if self.telemonitoring is not None:
+            service.on_saved = self.telemonitoring.add_observations
 
     @property
     def practitioner_reference(self) -> str | None:
@@ -119,6 +125,7 @@ class Workstation:
             _log.error("demo devices not started: %s", safe(type(exc).__name__))
             return
         self._device_service = demo.service
+        self._show_device_readings(demo.service)
         self.runtime.add_shutdown_hook(demo.stop)
 
     @property

@@ -295,6 +295,9 @@ class DeviceService:
         #: Quiet time that ends a burst of stored readings.
         self.batch_window_s = 1.0
         self.prompter: DevicePrompter | None = None
+        #: Called with (patient reference, Observations) once a measurement is durable, so other
+        #: areas (telemonitoring trends and alerts) show it at once; its failures are logged only.
+        self.on_saved: Callable[[str, Sequence[Mapping[str, Any]]], Awaitable[object]] | None = None
         #: Called (on the core loop) when a measurement is awaited from a device: demo and
         #: training mode use it to make the virtual device measure, as a patient pressing Start.
         self.on_measure_started: Callable[[str], None] | None = None
@@ -714,6 +717,11 @@ class DeviceService:
             except OSError as exc:  # the unit is durable; only the next download is longer
                 _log.warning("device cursor not saved: %s", safe(type(exc).__name__))
         self._publish(MeasurementDidSave(measurement_id, len(observations)))
+        if self.on_saved is not None:
+            try:
+                await self.on_saved(patient.reference, observations)
+            except Exception as exc:  # the unit is durable; only the live view lags
+                _log.warning("saved measurement not shown live: %s", safe(type(exc).__name__))
         return SavedMeasurement(
             measurement_id, str(unit.unit_id), tuple(o["id"] for o in observations)
         )

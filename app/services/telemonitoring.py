@@ -416,6 +416,36 @@ class FhirTelemonitoringSource:
             await outbox.enqueue(unit)
         return raised
 
+    async def add_observations(
+        self, patient_reference: str, observations: Sequence[Mapping[str, Any]]
+    ) -> list[Alert]:
+        """Show Observations queued elsewhere (point-of-care devices) at once and evaluate them.
+
+        The Observations are already in the outbox; only the Flags of alerts they raise are
+        queued here. Patients without a loaded care plan are ignored (not monitored here).
+        """
+        from app.services.telemonitoring_units import alerts_unit
+
+        patient_id = patient_reference.rsplit("/", 1)[-1]
+        if patient_id not in self._local._names:
+            return []
+        raised: list[Alert] = []
+        for obs in observations:
+            for parameter in Parameter:
+                reading = observation_to_reading(obs, parameter)
+                if reading is not None:
+                    raised.extend(await self._local.add_manual_reading(patient_id, reading))
+        if raised and self.queues_writes:
+            await self._outbox().enqueue(
+                alerts_unit(
+                    patient_id,
+                    raised,
+                    author_reference=self._author_reference(),
+                    recorded_utc=self._clock(),
+                )
+            )
+        return raised
+
     async def acknowledge(self, alert_id: str, *, practitioner_reference: str) -> Alert:
         from app.services.alerts import acknowledgement
         from app.services.telemonitoring_units import acknowledgement_unit

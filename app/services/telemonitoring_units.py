@@ -132,15 +132,7 @@ def reading_unit(
             "request": {"method": "PUT", "url": f"Provenance/{provenance_id}"},
         },
     ]
-    for alert in raised:
-        flag = alert_to_flag(alert, author_reference=author_reference)
-        entries.append(
-            {
-                "fullUrl": f"urn:uuid:{alert.id}",
-                "resource": flag,
-                "request": {"method": "PUT", "url": f"Flag/{flag['id']}"},
-            }
-        )
+    entries.extend(_flag_entry(alert, author_reference) for alert in raised)
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries}
     return OutboxUnit(
         unit_id=uuid.uuid5(uuid.NAMESPACE_URL, f"{obs_urn}#unit"),
@@ -148,6 +140,34 @@ def reading_unit(
         patient_key=patient_id,
         bundle_json=fhirjson.dumps(bundle),
         label=reading.parameter.label,
+        created_at_utc=recorded_utc,
+    )
+
+
+def _flag_entry(alert: Alert, author_reference: str | None) -> dict[str, Any]:
+    flag = alert_to_flag(alert, author_reference=author_reference)
+    return {
+        "fullUrl": f"urn:uuid:{alert.id}",
+        "resource": flag,
+        "request": {"method": "PUT", "url": f"Flag/{flag['id']}"},
+    }
+
+
+def alerts_unit(
+    patient_id: str, raised: list[Alert], *, author_reference: str | None, recorded_utc: datetime
+) -> OutboxUnit:
+    """The unit that sends Flags raised by readings another unit already carries (devices)."""
+    if not raised:
+        raise ValueError("no alerts to send")
+    entries = [_flag_entry(alert, author_reference) for alert in raised]
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries}
+    key = ",".join(sorted(a.id for a in raised))
+    return OutboxUnit(
+        unit_id=uuid.uuid5(uuid.NAMESPACE_URL, f"urn:telemed:alerts:{patient_id}:{key}"),
+        kind=UnitKind.MEASUREMENT,
+        patient_key=patient_id,
+        bundle_json=fhirjson.dumps(bundle),
+        label="Telemonitoring alert",
         created_at_utc=recorded_utc,
     )
 
