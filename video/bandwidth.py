@@ -59,6 +59,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(Level.CHAT_ONLY, 0, 0, 0, 0),
 )
 SETTLE_S = 3.0
+REMB_GRACE_SAMPLES = 6
 AUDIO_BPS = 48_000  # Opus at aiortc's settings plus RTP/UDP overhead, measured order of magnitude
 
 
@@ -99,6 +100,7 @@ class BandwidthController:
         self._min_rtt_ms: float | None = None
         self._remb_bps: float | None = None
         self._remb_low = 0
+        self._samples = 0
 
     @property
     def rung(self) -> Rung:
@@ -174,7 +176,15 @@ class BandwidthController:
         # REMB (the receiver's delay-based estimate) far below the rung's rate for three
         # samples: the encoder is starved, so fewer pixels at the same rate look better.
         rung = self.ladder[self.index]
-        if self._remb_bps is not None and rung.video_bps and self._remb_bps < 0.7 * rung.video_bps:
+        self._samples += 1
+        # Chromium's REMB ramps up from ~300 kbit/s during the first seconds of a call (slower
+        # on a busy machine): only a REMB that stays low after that grace means a slow link.
+        if (
+            self._samples > REMB_GRACE_SAMPLES
+            and self._remb_bps is not None
+            and rung.video_bps
+            and self._remb_bps < 0.7 * rung.video_bps
+        ):
             self._remb_low += 1
         else:
             self._remb_low = 0
