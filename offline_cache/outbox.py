@@ -395,7 +395,9 @@ class Outbox:
             by_state = dict(
                 conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall()
             )
-            last = conn.execute("SELECT MAX(done_at_utc) FROM outbox").fetchone()[0]
+            last = conn.execute(
+                "SELECT MAX(done_at_utc) FROM outbox INDEXED BY outbox_done_at WHERE state = 'done'"
+            ).fetchone()[0]
             return QueueCounts(
                 pending=int(by_state.get("pending", 0)),
                 dead=int(by_state.get("dead", 0)),

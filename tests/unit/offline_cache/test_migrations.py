@@ -28,7 +28,7 @@ def _tables(conn: sqlcipher3.Connection) -> set[str]:
 def test_migration_files_are_numbered_without_gaps() -> None:
     versions = [m.version for m in migrations.available()]
     assert versions == list(range(1, migrations.LATEST + 1))
-    assert migrations.LATEST == 4
+    assert migrations.LATEST == 5
 
 
 def test_0001_creates_the_outbox_on_an_empty_vault(tmp_path: Path) -> None:
@@ -87,8 +87,9 @@ async def test_0003_adds_the_pull_cache_and_keeps_the_v2_audit_chain(tmp_path: P
 
 async def test_0004_indexes_pending_units_and_keeps_v3_data(tmp_path: Path) -> None:
     path = _fixture(3, tmp_path)
-    conn = open_connection(path, FIXTURE_KEY, key_verified=True)  # migrates 3 -> 4
-    assert migrations.schema_version(conn) == 4
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    assert migrations.migrate(conn, target=4) == [4]
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "outbox_pending" in indexes
     plan = " ".join(
@@ -106,6 +107,29 @@ async def test_0004_indexes_pending_units_and_keeps_v3_data(tmp_path: Path) -> N
         assert await vault.cache.get("Patient", "pat-1") is not None
         (pending,) = await vault.outbox.ready(limit=5)
         assert pending.unit_id == "00000000-0000-4000-8000-000000000001"
+    finally:
+        await vault.close()
+
+
+async def test_0005_indexes_sent_units_and_keeps_v4_data(tmp_path: Path) -> None:
+    path = _fixture(4, tmp_path)
+    conn = open_connection(path, FIXTURE_KEY, key_verified=True)  # migrates 4 -> 5
+    assert migrations.schema_version(conn) == 5
+    plan = " ".join(
+        str(r[3])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT MAX(done_at_utc) FROM outbox INDEXED BY outbox_done_at"
+            " WHERE state = 'done'"
+        )
+    )
+    assert "outbox_done_at" in plan
+    conn.close()
+    vault = await open_test_vault(path, FIXTURE_KEY)
+    try:
+        counts = await vault.outbox.counts()
+        assert (counts.pending, counts.dead, counts.done) == (0, 1, 1)
+        assert counts.last_success_utc is not None
+        assert counts.last_success_utc.isoformat() == "2026-01-01T09:00:00+00:00"
     finally:
         await vault.close()
 
