@@ -84,12 +84,6 @@ class Database:
 
         return await self._call(in_transaction)
 
-    def call_blocking(self, fn: Callable[[Connection], T], *, timeout_s: float = 60.0) -> T:
-        """Run ``fn`` on the DB thread and wait (for threads without a loop, e.g. CLI exports)."""
-        fut: Future[T] = Future()
-        self._submit(fn, fut, True)
-        return fut.result(timeout=timeout_s)
-
     async def close(self) -> None:
         """Checkpoint the WAL, close the connection and stop the thread (idempotent)."""
         if self._closed:

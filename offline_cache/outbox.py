@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.domain.outbox import OutboxUnit, ResourceUpdate, UnitKind
+from app.domain.outbox import OutboxUnit, ResourceUpdate
 from offline_cache.db import Connection, Database
 from offline_cache.errors import UnknownUnit
 
@@ -438,7 +438,7 @@ class Outbox:
 def _summary(row: Any) -> UnitSummary:
     return UnitSummary(
         unit_id=row[0],
-        kind=UnitKind(row[1]).value if row[1] in UnitKind._value2member_map_ else row[1],
+        kind=row[1],
         label=row[2],
         state=row[3],
         attempts=int(row[4]),
@@ -490,8 +490,6 @@ def _chunks_of(data: bytes | None, path: Any) -> Iterable[bytes]:
     if data is not None:
         for start in range(0, len(data), CHUNK_BYTES):
             yield data[start : start + CHUNK_BYTES]
-        if not data:
-            return
         return
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
