@@ -17,21 +17,23 @@ Part B, workstation -> patient capped at 500 kbit/s (tbf in a network namespace;
 
 Debian's /usr/bin/chromium driven by Playwright (never ``playwright install``).
 
-Measured here (Debian 12, 2 cores shared by both peers, aiortc 1.16, Chromium 14x headless):
+Measured here (Debian 12, 2 cores shared by both peers and by other work, aiortc 1.16,
+Chromium headless; two runs, the second on a busier machine):
 
-                            setup ms  latency p50/p95 ms   fps   CPU s/s per peer
-    640x480  ours->Chromium      309          70 /  92    26.5   0.41
-    640x480  Chromium->Chr.      100          42 /  67    27.1   0.24
-    1280x720 ours->Chromium      643         224 / 288    17.1   0.51
-    1280x720 Chromium->Chr.      308          34 /  58    28.5   0.25
-    ratios ours/Chromium: setup 3.1 / 2.1, latency 1.7 / 6.6, CPU 1.7 / 2.0 (VGA / 720p)
+                            setup ms  latency p50/p95 ms   fps         CPU s/s per peer
+    640x480  ours->Chromium  309-342  70-172 / 92-259      21.6-26.5   0.32-0.41
+    640x480  Chromium->Chr.  100-101  33-42 / 52-67        27.1-29.4   0.23-0.24
+    1280x720 ours->Chromium  468-643  213-224 / 260-288    15.2-17.1   0.51-0.53
+    1280x720 Chromium->Chr.  308-333  34 / 54-58           28.4-28.5   0.24-0.25
+    ratios ours/Chromium: setup ~3.2 (VGA) ~1.7 (720p); latency 1.7-5.2 (VGA), 6.3-6.6 (720p);
+    CPU per peer 1.4-1.7 (VGA), 2.0-2.2 (720p)
 
     500 kbit/s, noisy VGA, 8 s after 20 s (fps, size, frozen s, audio concealed):
-      ours                17.8  480x360  0.0  0.0 %
-      plain aiortc        24.6  640x480  0.0  0.0 %
-      Chromium->Chromium  28.1  640x480  0.0  (video only)
-    ratios ours/Chromium 0.63, ours/plain aiortc 0.72 (a 480x360@25 rung gave 21.8 fps here but
-    19-56 % concealed audio in the impairment test on this 2-core machine: not adopted)
+      ours                17.8-21.5  480x360  0.0      0.0 %
+      plain aiortc        24.6-25.8  640x480  0.0-0.2  0.0-2.3 %
+      Chromium->Chromium  28.1-28.5  640x480  0.0      (video only)
+    ratios ours/Chromium 0.63-0.75, ours/plain aiortc 0.72-0.83 (a 480x360@25 rung gave 21.8 fps
+    here but 19-56 % concealed audio in the impairment test on this 2-core machine: not adopted)
 
 Reading: our setup includes the signaling round trips through regional_sim (the Chromium peer
 has none); at 720p the Python engine is CPU-bound on this machine (17 fps, latency from queued
