@@ -193,6 +193,7 @@ class CallService:
         self._request: CallRequest | None = None
         self._started_utc: datetime | None = None
         self._ended = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
         self.invite: RoomInvite | None = None
         #: Documents the patient shared in this call (memory only; dropped at the end).
         self.received_files: list[tuple[str, str, bytes]] = []
@@ -443,7 +444,12 @@ class CallService:
             case CallStateDidChange(state=state, detail=detail):
                 self._publish(CallDidChangeState(state=state, detail=detail))
                 if state in (CallState.ENDED, CallState.FAILED):
-                    asyncio.get_running_loop().create_task(self._finish(), name="call-finish")
+                    task = asyncio.get_running_loop().create_task(
+                        self._finish(), name="call-finish"
+                    )
+                    # Keep a reference until done: the loop holds tasks only weakly.
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
             case ChatDidArrive(text=text):
                 self._publish(CallChatDidArrive(text=text, mine=False))
             case VitalsDidArrive(label=label, value=value, unit=unit):
