@@ -889,9 +889,16 @@ class Call:
 
     @staticmethod
     def _relayed(pc: RTCPeerConnection) -> bool | None:
+        """Whether the nominated pair goes through TURN (``None``: unknown).
+
+        aiortc exposes no selected candidate pair; this reads aioice's nominated pair and
+        degrades to ``None`` if those internals change.
+        """
         for transceiver in pc.getTransceivers():
-            ice = transceiver.sender.transport.transport if transceiver.sender.transport else None
-            pair = ice._connection._nominated.get(1) if ice is not None else None  # type: ignore[union-attr]
+            dtls = transceiver.sender.transport
+            connection = getattr(getattr(dtls, "transport", None), "_connection", None)
+            nominated = getattr(connection, "_nominated", None)
+            pair = nominated.get(1) if isinstance(nominated, dict) else None
             if pair is not None:
                 return bool(
                     pair.local_candidate.type == "relay" or pair.remote_candidate.type == "relay"
