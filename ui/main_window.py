@@ -122,12 +122,21 @@ class MainWindow(QMainWindow):
         self.queue_label.setAccessibleName(queue)
 
     def _present_error(self, operation: str, error: BaseException) -> None:
-        """The one error presenter for operations without their own error handling."""
-        QMessageBox.warning(
-            self,
+        """The one error presenter for operations without their own error handling.
+
+        Window-modal but not blocking (``open``, never ``exec``): the GUI keeps processing events
+        and several failures do not stack nested event loops.
+        """
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
             self.tr("Operation failed"),
             self.tr("%1 did not complete: %2").replace("%1", operation).replace("%2", str(error)),
+            QMessageBox.StandardButton.Ok,
+            self,
         )
+        box.setObjectName("operationFailed")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # -- language -----------------------------------------------------------------------------
     def retranslate(self) -> None:

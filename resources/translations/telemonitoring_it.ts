@@ -198,6 +198,10 @@
 <context>
     <name>TelemonitoringPage</name>
     <message>
+        <source>Worklist not updated (%1): showing the last loaded data.</source>
+        <translation>Elenco non aggiornato (%1): sono mostrati gli ultimi dati caricati.</translation>
+    </message>
+    <message>
         <source>Acknowledge alert</source>
         <translation>Presa in carico dell&apos;allarme</translation>
     </message>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QWidget,
 )
@@ -95,3 +96,14 @@ def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
     qtbot.waitUntil(lambda: w.windowTitle() == "Telemedicine workstation - DEMO", timeout=5000)
     assert w.nav.item(2).text().startswith("Telemonitoring")
     assert w.queue_label.text() == "To send: 7"
+
+
+def test_operation_failures_are_reported_without_blocking_the_gui(session: GuiSession) -> None:
+    w = session.window
+    session.bridge.error_occurred.emit("Loading the worklist", RuntimeError("backend down"))
+    session.bridge.error_occurred.emit("Saving", RuntimeError("disk full"))  # no nested loops
+    boxes = [b for b in w.findChildren(QMessageBox) if b.objectName() == "operationFailed"]
+    assert len(boxes) == 2 and all(b.isVisible() for b in boxes)
+    assert "backend down" in boxes[0].text()
+    for b in boxes:
+        b.close()

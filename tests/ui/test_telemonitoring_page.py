@@ -280,3 +280,23 @@ def test_five_years_of_minute_spo2_plus_four_parameters_load_and_render(
     trend.show_last(86400.0)
     QApplication.processEvents()
     assert 1400 <= trend.track_points(Parameter.SPO2) <= 1500
+
+
+class _Unreachable(InMemoryTelemonitoringSource):
+    """The backend is down: every worklist load fails."""
+
+    async def list_patients(self):  # type: ignore[no-untyped-def]
+        raise ConnectionError("regional backend unreachable")
+
+
+def test_a_failed_background_reload_is_shown_on_the_page_not_in_a_dialog(ctx, qtbot) -> None:
+    page = TelemonitoringPage(ctx, source=_Unreachable())
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.load_status.isVisible(), timeout=10_000)
+    assert "ConnectionError" in page.load_status.text()
+    assert page.load_status.accessibleName() == page.load_status.text()
+    assert not [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    assert not page.busy

@@ -301,6 +301,12 @@ class TelemonitoringPage(Page):
         self.worklist.setColumnCount(4)
         self.worklist.setUniformRowHeights(True)
         left_layout.addWidget(self.worklist, 3)
+        # Why the worklist is not current (offline, backend error); empty when it is.
+        self.load_status = QLabel(left)
+        self.load_status.setObjectName("worklistLoadStatus")
+        self.load_status.setWordWrap(True)
+        self.load_status.hide()
+        left_layout.addWidget(self.load_status)
         self.alerts_label = QLabel(left)
         self.alert_list = QListWidget(left)
         self.alert_list.setObjectName("patientAlerts")
@@ -411,7 +417,9 @@ class TelemonitoringPage(Page):
         self._render_patient_label()
 
     # -- data ---------------------------------------------------------------------------------
-    def _submit(self, coro: Any, *, name: str, on_success: Any) -> None:
+    def _submit(
+        self, coro: Any, *, name: str, on_success: Any, on_error: Any | None = None
+    ) -> None:
         self._busy += 1
         self._update_actions()
 
@@ -423,7 +431,10 @@ class TelemonitoringPage(Page):
         def failed(exc: BaseException) -> None:
             self._busy -= 1
             self._update_actions()
-            self.ctx.bridge.error_occurred.emit(name, exc)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.ctx.bridge.error_occurred.emit(name, exc)
 
         self.ctx.bridge.submit(coro, name=name, on_success=done, on_error=failed)
 
@@ -437,9 +448,22 @@ class TelemonitoringPage(Page):
             self.source.list_patients(),
             name=self.tr("Loading the worklist"),
             on_success=self._on_patients,
+            on_error=self._on_patients_failed,
         )
 
+    def _on_patients_failed(self, error: BaseException) -> None:
+        """A background reload failed (offline, backend error): say so on the page, keep what is
+        shown, and try again at the next refresh; no dialog every minute."""
+        self.load_status.setText(
+            self.tr("Worklist not updated (%1): showing the last loaded data.").replace(
+                "%1", type(error).__name__
+            )
+        )
+        self.load_status.setAccessibleName(self.load_status.text())
+        self.load_status.show()
+
     def _on_patients(self, patients: list[MonitoredPatient]) -> None:
+        self.load_status.hide()
         self.patients = sorted(patients, key=lambda p: p.urgency(), reverse=True)
         if self.current is not None:
             self.current = next(
