@@ -184,3 +184,17 @@ def test_precheck_dialog_and_italian_texts(ctx: UiContext, window: MainWindow, q
         assert page.title() == "Chiamate"
     finally:
         ctx.translations.apply("en")
+
+
+def test_agenda_request_preselects_the_service_of_the_appointment(window: MainWindow) -> None:
+    from app.domain.workflows import AgendaItemKind
+    from app.services.agenda import CallDidRequest
+
+    page = next(p for p in window.pages if p.AREA == "calls")
+    assert isinstance(page, CallsPage)
+    page._on_call_request(
+        CallDidRequest(AgendaItemKind.TELEASSISTANCE, "pat-001", "Appointment/apt-1")
+    )
+    assert page.kind.currentData() == "teleassistenza"
+    page._on_call_request(CallDidRequest(AgendaItemKind.TELEVISIT, "pat-002", "Appointment/apt-2"))
+    assert page.kind.currentData() == "televisita"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.audit import AuditAction
 from app.domain.outbox import OutboxUnit
+from app.domain.workflows import AgendaItemKind
 from app.services.agenda import CallDidRequest
 from app.services.calls import SYNTHETIC, CallRequest, CallService, RoomInvite
 from app.services.clinical import ClinicalServices
@@ -273,7 +274,11 @@ class CallsPage(Page):
         self._appointment_ref = (
             event.resource_ref if event.resource_ref.startswith("Appointment/") else None
         )
-        service = "teleassistenza" if event.kind.value == "teleassistance" else "televisita"
+        service = (
+            AgendaItemKind.TELEASSISTANCE.value
+            if event.kind is AgendaItemKind.TELEASSISTANCE
+            else AgendaItemKind.TELEVISIT.value
+        )
         self.kind.setCurrentIndex(max(self.kind.findData(service), 0))
         self.status.setText(
             self.tr("Requested from the agenda: run the pre-check, then start the call.")
