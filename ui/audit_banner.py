@@ -8,13 +8,18 @@ prints.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QToolBar, QWidget
 
 from app.domain.audit import AuditAction
+from app.logs import safe
 from app.services.audit import AuditChainDidBreak
 from ui.bridge import Bridge
 from ui.context import UiContext
+
+_log = logging.getLogger(__name__)
 
 
 class AuditBanner(QToolBar):
@@ -92,7 +97,14 @@ def record_audited_act(
     audit = session.audit if session is not None else None
     if audit is None:
         return
+
+    def failed(error: BaseException) -> None:
+        # Logged, not a modal box in the middle of the clinician's work; the store reports its
+        # own failures on the sync page.
+        _log.error("audit entry not written: %s", safe(type(error).__name__))
+
     ctx.bridge.submit(
         audit.record(action, patient_id=patient_id, what=what),
         name=QCoreApplication.translate("AuditBanner", "Audit log"),
+        on_error=failed,
     )

@@ -17,6 +17,7 @@ Time comes from an injectable monotonic clock and the check runs on :meth:`Shell
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.logs import safe
 from app.session.errors import SessionError, UnlockThrottled, WrongPin
 from app.session.events import SessionDidChange, SessionDidExpire, SessionState
 from app.session.manager import SessionManager
@@ -46,6 +48,17 @@ from ui.bridge import Bridge
 from ui.login_dialog import PinSetupDialog
 
 WARNING_S = 30
+_log = logging.getLogger(__name__)
+
+
+def _logged(what: str) -> Callable[[BaseException], None]:
+    """Error callback of a background step: logged, never a modal box over the lock screen."""
+
+    def report(error: BaseException) -> None:
+        _log.error("%s failed: %s", safe(what), safe(type(error).__name__))
+
+    return report
+
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -329,7 +342,9 @@ class ShellLock(QObject):
         screen.pin.setFocus()
         self.locked_changed.emit(True)
         if self._session is not None:
-            self._bridge.submit(self._session.lock(), name=self.tr("Lock"))
+            self._bridge.submit(
+                self._session.lock(), name=self.tr("Lock"), on_error=_logged("session lock")
+            )
 
     # -- internals ------------------------------------------------------------------------------
     def _fill_users(self) -> None:
@@ -350,7 +365,12 @@ class ShellLock(QObject):
                 syncing = self._user_event.syncing_for if self._user_event else ()
                 screen.set_syncing([names.get(s, s) for s in syncing])
 
-        self._bridge.submit(session.offline.enrolled(), name=self.tr("Users"), on_success=show)
+        self._bridge.submit(
+            session.offline.enrolled(),
+            name=self.tr("Users"),
+            on_success=show,
+            on_error=_logged("offline users"),
+        )
 
     def _unlock(self, subject: str, pin: str) -> None:
         session = self._session
@@ -403,6 +423,7 @@ class ShellLock(QObject):
                 session.offline.is_enrolled(identity.subject),
                 name=self.tr("Login"),
                 on_success=lambda enrolled: None if enrolled else self._ask_pin(session),
+                on_error=_logged("PIN enrolment check"),
             )
 
         self._bridge.submit(

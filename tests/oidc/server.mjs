@@ -67,6 +67,8 @@ async function main() {
       Session: 3600,
       Grant: 86400,
     },
+    // Expiry is exact (the default tolerates 15 s), so the expired-token test need not wait.
+    clockTolerance: 0,
     // Every refresh hands out a new refresh token and invalidates the old one.
     rotateRefreshToken: () => true,
     async findAccount(_ctx, sub) {

@@ -17,7 +17,7 @@ def gui(qtbot):
     s = launch(["--demo", "--language", "en"])
     try:
         qtbot.waitExposed(s.window)
-        qtbot.waitUntil(lambda: s.workstation.session.identity is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: s.workstation.session.identity is not None, timeout=60_000)
         yield s
     finally:
         s.close()  # also when the set-up fails: never leave the demo backend running

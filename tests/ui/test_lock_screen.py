@@ -52,7 +52,7 @@ def gui(qtbot):
         ws = s.workstation
         assert ws.session is not None
         # Demo mode logs in by itself (the GP, through regional_sim's demo provider).
-        qtbot.waitUntil(lambda: ws.session.identity is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: ws.session.identity is not None, timeout=60_000)
         assert ws.session.identity.subject == "prac-mmg-bianchi"
         assert ws.session.identity.display_name == "Dott.ssa Laura Bianchi"
         for who, pin in ((NURSE, "nurse-pin-1"), (GP, "gp-pin-22")):
