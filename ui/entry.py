@@ -104,7 +104,10 @@ def _launch(args: argparse.Namespace) -> GuiSession:
     workstation.start()  # the core loop runs before the window shows
     bridge = Bridge(workstation.runtime, workstation.bus)
     window = MainWindow(
-        UiContext(workstation=workstation, bridge=bridge, translations=translations)
+        UiContext(workstation=workstation, bridge=bridge, translations=translations),
+        # Locked at start (outside demo mode): the areas are built after login, so the login
+        # screen is up without importing and building them first.
+        defer_pages=not settings.demo,
     )
     shell_lock = ShellLock(
         window,

@@ -441,6 +441,10 @@ class ShellLock(QObject):
     def _restore(self) -> None:
         if self._held is None:
             return
+        # A window started locked builds its areas only now (the login screen came first).
+        ensure_pages = getattr(self._window, "ensure_pages", None)
+        if ensure_pages is not None:
+            ensure_pages()
         screen = self._window.takeCentralWidget()
         self._window.setCentralWidget(self._held)
         self._held.show()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,32 +20,53 @@ from PySide6.QtWidgets import (
 
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.context import UiContext
-from ui.pages.agenda import AgendaPage
-from ui.pages.base import Page
-from ui.pages.calls import CallsPage
-from ui.pages.devices import DevicesPage
-from ui.pages.patient import PatientPage
-from ui.pages.settings import SettingsPage
-from ui.pages.sync import SyncPage
-from ui.pages.teleconsults import TeleconsultsPage
-from ui.pages.telemonitoring import TelemonitoringPage
+from ui.pages.base import Page, area_title
 
-PAGE_TYPES: tuple[type[Page], ...] = (
-    AgendaPage,
-    PatientPage,
-    TelemonitoringPage,
-    DevicesPage,
-    CallsPage,
-    TeleconsultsPage,
-    SyncPage,
-    SettingsPage,
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """An area of the window; its page module is imported only when the pages are built."""
+
+    key: str
+    title: str  # QT_TRANSLATE_NOOP("Areas", ...): the same text as the page's TITLE
+    module: str
+    page_class: str
+
+    def page_type(self) -> type[Page]:
+        page_type: type[Page] = getattr(importlib.import_module(self.module), self.page_class)
+        return page_type
+
+
+AREAS: tuple[Area, ...] = (
+    Area("agenda", str(QT_TRANSLATE_NOOP("Areas", "Agenda")), "ui.pages.agenda", "AgendaPage"),
+    Area("patient", str(QT_TRANSLATE_NOOP("Areas", "Patient")), "ui.pages.patient", "PatientPage"),
+    Area(
+        "telemonitoring",
+        str(QT_TRANSLATE_NOOP("Areas", "Telemonitoring")),
+        "ui.pages.telemonitoring",
+        "TelemonitoringPage",
+    ),
+    Area("devices", str(QT_TRANSLATE_NOOP("Areas", "Devices")), "ui.pages.devices", "DevicesPage"),
+    Area("calls", str(QT_TRANSLATE_NOOP("Areas", "Calls")), "ui.pages.calls", "CallsPage"),
+    Area(
+        "teleconsults",
+        str(QT_TRANSLATE_NOOP("Areas", "Teleconsults")),
+        "ui.pages.teleconsults",
+        "TeleconsultsPage",
+    ),
+    Area("sync", str(QT_TRANSLATE_NOOP("Areas", "Sync status")), "ui.pages.sync", "SyncPage"),
+    Area(
+        "settings", str(QT_TRANSLATE_NOOP("Areas", "Settings")), "ui.pages.settings", "SettingsPage"
+    ),
 )
 
 
 class MainWindow(QMainWindow):
     """Areas on the left (Ctrl+1..8 or arrow keys), content on the right."""
 
-    def __init__(self, ctx: UiContext) -> None:
+    def __init__(self, ctx: UiContext, *, defer_pages: bool = False) -> None:
+        """``defer_pages``: build (and import) the areas only at :meth:`ensure_pages`, e.g. after
+        login, so the login/lock screen shows without waiting for them."""
         super().__init__()
         self.ctx = ctx
         self.setObjectName("mainWindow")
@@ -53,19 +77,15 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(210)
         self.stack = QStackedWidget(central)
         self.pages: list[Page] = []
-        for page_type in PAGE_TYPES:
-            page = page_type(ctx, self.stack)
-            self.pages.append(page)
-            self.stack.addWidget(page)
+        for area in AREAS:
             item = QListWidgetItem(self.nav)
-            item.setData(Qt.ItemDataRole.UserRole, page.AREA)
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        self.nav.currentRowChanged.connect(self._on_row)
         self._shortcuts = []
-        for i in range(len(self.pages)):
+        for i in range(len(AREAS)):
             sc = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             sc.activated.connect(lambda i=i: self.show_area_index(i))
             self._shortcuts.append(sc)
@@ -81,23 +101,41 @@ class MainWindow(QMainWindow):
         ctx.bridge.on(SyncQueueDidChange, self._on_queue)
         ctx.bridge.error_occurred.connect(self._present_error)
         self.resize(1100, 720)
+        if not defer_pages:
+            self.ensure_pages()
+        self.nav.setCurrentRow(0)
         self.retranslate()
         self.nav.setFocus()
 
+    def ensure_pages(self) -> None:
+        """Build every area's page (once). Cross-area events need all of them, so all at once."""
+        if self.pages:
+            return
+        for area in AREAS:
+            page = area.page_type()(self.ctx, self.stack)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+        self.stack.setCurrentIndex(max(self.nav.currentRow(), 0))
+
+    def _on_row(self, row: int) -> None:
+        if self.pages:
+            self.stack.setCurrentIndex(row)
+
     # -- navigation ---------------------------------------------------------------------------
     def show_area_index(self, index: int) -> None:
+        self.ensure_pages()
         self.nav.setCurrentRow(index)
         self.pages[index].setFocus()
 
     def show_area(self, area: str) -> None:
-        for i, page in enumerate(self.pages):
-            if page.AREA == area:
+        for i, known in enumerate(AREAS):
+            if known.key == area:
                 self.show_area_index(i)
                 return
         raise KeyError(area)
 
     def current_area(self) -> str:
-        return self.pages[self.stack.currentIndex()].AREA
+        return AREAS[max(self.nav.currentRow(), 0)].key
 
     # -- status -------------------------------------------------------------------------------
     def _on_connection(self, event: BackendConnectionDidChange) -> None:
@@ -144,10 +182,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Telemedicine workstation") + demo)
         self.nav.setAccessibleName(self.tr("Areas"))
         self.nav.setAccessibleDescription(self.tr("Use the arrow keys or Ctrl+1 to Ctrl+8"))
-        for i, page in enumerate(self.pages):
+        for i, area in enumerate(AREAS):
             item = self.nav.item(i)
-            item.setText(f"{page.title()}\tCtrl+{i + 1}")
-            item.setToolTip(page.title())
+            title = area_title(area.title)
+            item.setText(f"{title}\tCtrl+{i + 1}")
+            item.setToolTip(title)
         self._render_status()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -207,6 +207,7 @@ def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
             w, lock, ws = s.window, _lock(s), s.workstation
             qtbot.waitExposed(w)
             assert lock.locked and all(p.window() is not w for p in w.pages)
+            assert w.pages == []  # areas are built after login: the login screen comes first
             screen = lock.lock_screen
             assert screen is not None
             assert screen.title.text() == "Log in to the telemedicine workstation"
@@ -214,6 +215,7 @@ def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
             screen.login_button.click()
             qtbot.waitUntil(lambda: not lock.locked, timeout=20_000)
             assert ws.session.identity is not None
+            assert [p.AREA for p in w.pages][:2] == ["agenda", "patient"] and w.pages[0].isVisible()
             assert ws.session.identity.display_name == "Marco Colombo"
 
             qtbot.waitUntil(lambda: lock.pin_dialog is not None, timeout=5000)

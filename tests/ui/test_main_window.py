@@ -107,3 +107,11 @@ def test_operation_failures_are_reported_without_blocking_the_gui(session: GuiSe
     assert "backend down" in boxes[0].text()
     for b in boxes:
         b.close()
+
+
+def test_area_registry_matches_the_pages_it_builds() -> None:
+    from ui.main_window import AREAS
+
+    for area in AREAS:
+        page_type = area.page_type()
+        assert (page_type.AREA, page_type.TITLE) == (area.key, area.title)
