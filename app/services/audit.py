@@ -201,13 +201,11 @@ class AuditTrail:
             # A row rewritten with the wrong type cannot even be read back: that is a break too.
             check = None
             broken = AuditChainDidBreak(None, f"the log is unreadable ({type(exc).__name__})", 0)
-        if check is None:
-            pass
-        elif not check.ok:
+        if check is not None and not check.ok:
             broken = AuditChainDidBreak(
                 check.first_break_seq, check.reason or "chain broken", check.entries_checked
             )
-        elif self._anchor is not None:
+        elif check is not None and self._anchor is not None:
             broken = await self._check_anchor(check.entries_checked)
         if broken is not None:
             self.broken = broken
