@@ -115,12 +115,19 @@ class BusyRunner:
     """Submits coroutines through the bridge and counts the pending ones.
 
     ``on_change`` runs (GUI thread) whenever the count changes, so pages can disable controls.
+    :meth:`discard_pending` drops the results of what is still running: a load that a clinician
+    started must not fill the page after they signed out or another clinician took over.
     """
 
     def __init__(self, ctx: UiContext, on_change: Callable[[], None]) -> None:
         self._ctx = ctx
         self._on_change = on_change
         self.pending = 0
+        self._generation = 0
+
+    def discard_pending(self) -> None:
+        """Results (and errors) of the coroutines submitted so far will not reach their callbacks."""
+        self._generation += 1
 
     def run(
         self,
@@ -132,17 +139,21 @@ class BusyRunner:
     ) -> None:
         self.pending += 1
         self._on_change()
+        generation = self._generation
 
         def done(result: Any) -> None:
             self.pending -= 1
             try:
-                on_success(result)
+                if generation == self._generation:
+                    on_success(result)
             finally:
                 self._on_change()
 
         def failed(exc: BaseException) -> None:
             self.pending -= 1
             try:
+                if generation != self._generation:
+                    return
                 if on_error is not None:
                     on_error(exc)
                 else:

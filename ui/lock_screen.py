@@ -59,6 +59,7 @@ def _logged(what: str) -> Callable[[BaseException], None]:
 
     return report
 
+
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,

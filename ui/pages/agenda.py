@@ -149,10 +149,12 @@ class AgendaPage(Page):
     def _on_session(self, event: SessionDidChange) -> None:
         """A new clinician (login, user switch): show their agenda (or nothing if signed out)."""
         if event.state is SessionState.SIGNED_OUT:
+            self.runner.discard_pending()  # a load still running was the previous clinician's
             self.agenda = None
             self._render()
             return
         if event.state is SessionState.ACTIVE:
+            self.runner.discard_pending()
             self.acting.blockSignals(True)
             self.acting.setCurrentIndex(
                 max(0, self.acting.findData(self.services.practitioner_ref))

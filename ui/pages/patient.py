@@ -278,6 +278,7 @@ class PatientPage(Page):
             and self.header is not None
             and f"Practitioner/{event.subject}" != self.opened_by
         ):
+            self.runner.discard_pending()  # a patient still loading was the previous clinician's
             # Close the dialogs about that patient; drafts were autosaved as typed (the store
             # of the previous clinician is already closed, so nothing more is written).
             for dialog in self.findChildren(QDialog):

@@ -390,6 +390,7 @@ class TeleconsultsPage(Page):
             or f"Practitioner/{event.subject}" != self.room_owner
         ):
             self.room_window.close()  # leaves the room: it was someone else's
+        self.runner.discard_pending()
         self.consults = []
         self.current = None
         self._render_list()
