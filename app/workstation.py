@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from app.backend.client import FhirClient, TokenProvider
 from app.backend.errors import Unauthorized
 from app.config import Paths, Settings, save_settings
+from app.domain.audit import AuditAction
 from app.events import BackendConnectionDidChange, ConnectionState, EventBus
 from app.logs import safe
 from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.audit import AuditFeed, AuditTrail, Recorder, audit_trail_for
 from app.services.demo_backend import DemoBackend, DemoBackendError
-from app.services.sync import SyncService, VaultSession
+from app.services.sync import SyncService, VaultSession, restore_vault_key
 from app.services.telemonitoring import FhirTelemonitoringSource
 from app.session.demo import demo_browser
 from app.session.errors import SessionError
@@ -232,6 +233,26 @@ class Workstation:
         return await self.sync.open_for(
             data_dir=self.paths.data_dir, tenant=self._settings.tenant, subject=identity.subject
         )
+
+    async def recover_offline_store(self, recovery_key: str) -> None:
+        """The secret store lost (or holds another) key of the signed-in clinician's store:
+        restore it from their recovery key and open the store, audited. Nothing in the store is
+        changed. Raises ``SessionError`` (nobody signed in), the ``offline_cache`` errors
+        (``WrongKey`` for a key that is not this store's...) and FileNotFoundError (no store).
+        Core loop only."""
+        session, sync = self.session, self.sync
+        if session is None or sync is None or session.identity is None:
+            raise SessionError("nobody is signed in: sign in first")
+        if session.state is not SessionState.ACTIVE:
+            raise SessionError("the workstation is locked: unlock it first")
+        await restore_vault_key(
+            data_dir=self.paths.data_dir,
+            tenant=self._settings.tenant,
+            subject=session.identity.subject,
+            recovery_key=recovery_key,
+        )
+        _log.warning("offline store key restored from the recovery key")
+        await session.reopen_vault(audited=AuditAction.KEY_RECOVERY)
 
     def _audit_trail(self, identity: Identity, handle: object) -> AuditTrail | None:
         """The audit trail of a freshly opened vault (None when the store could not open)."""

@@ -57,6 +57,8 @@ class AuditAction(enum.StrEnum):
     LOCK = "lock"
     LOGOUT = "logout"
     CHAIN_BREAK = "chain-break"
+    #: The offline store was opened with the recovery key (its key had been lost).
+    KEY_RECOVERY = "key-recovery"
 
 
 # action -> (DCM type code, display, FHIR AuditEvent.action)
@@ -72,6 +74,7 @@ _MAPPING: dict[AuditAction, tuple[str, str, str]] = {
     AuditAction.LOCK: ("110114", "User Authentication", "E"),
     AuditAction.LOGOUT: ("110114", "User Authentication", "E"),
     AuditAction.CHAIN_BREAK: ("110100", "Application Activity", "E"),
+    AuditAction.KEY_RECOVERY: ("110113", "Security Alert", "E"),
 }
 # FHIR AuditEvent.outcome: 0 success; a detected break of the log is a serious failure (8).
 _OUTCOME = {AuditAction.CHAIN_BREAK: "8"}

@@ -45,14 +45,21 @@ from app.backend.errors import (
 from app.domain.outbox import ResourceUpdate, apply_merge_patch
 from app.events import BackendConnectionDidChange, ConnectionState, Event, SyncQueueDidChange
 from app.logs import safe
-from offline_cache.errors import StoreClosed, StoreError
+from offline_cache.errors import (
+    KeyringUnavailable,
+    StoreClosed,
+    StoreError,
+    VaultKeyMissing,
+    WrongKey,
+)
 from offline_cache.outbox import Outbox, PendingUnit, UnitSummary
 from offline_cache.pull_cache import CachedResource, PullCache
-from offline_cache.vault import OpenedVault, Vault, VaultId, open_vault
+from offline_cache.vault import OpenedVault, Vault, VaultId, open_vault, recover_vault
 
 __all__ = [
     "DEFAULT_PULL_STREAMS",
     "DrainReport",
+    "KeyringUnavailable",
     "PullReport",
     "RetryPolicy",
     "SyncService",
@@ -60,9 +67,11 @@ __all__ = [
     "SyncWorker",
     "UnitSummary",
     "VaultSession",
+    "WrongKey",
     "cached_resources",
     "open_user_vault",
     "pull_updates_into_cache",
+    "restore_vault_key",
 ]
 
 _log = logging.getLogger(__name__)
@@ -489,6 +498,20 @@ async def open_user_vault(
     )
 
 
+async def restore_vault_key(
+    *, data_dir: Path, tenant: str, subject: str, recovery_key: str
+) -> None:
+    """Put a clinician's vault key back in the OS secret store, unwrapped with the recovery key
+    (the store is opened once to prove the key, then closed). Raises ``WrongKey`` (not this
+    store's recovery key), ``KeyringUnavailable``, ``VaultCorrupted``, FileNotFoundError."""
+    vault = await recover_vault(
+        data_dir=data_dir,
+        vault_id=VaultId(tenant=tenant, user=subject),
+        recovery_key=recovery_key,
+    )
+    await vault.close()
+
+
 # ---------------------------------------------------------------------- the service
 
 
@@ -504,6 +527,9 @@ class SyncStoreDidChange(Event):
     problem: str = ""
     #: The vault was just created: the UI must show the recovery key once (take_recovery_key).
     recovery_key_issued: bool = False
+    #: The store exists but the secret store has no (or another) key for it: the clinician's
+    #: recovery key opens it again (``Workstation.recover_offline_store``).
+    recoverable: bool = False
 
 
 ClientSource = Callable[[], Awaitable[FhirClient]]
@@ -568,6 +594,8 @@ class SyncService:
         self.recovery_key: str | None = None
         #: Why the store could not be opened ("" when fine); for the sync page.
         self.problem = ""
+        #: The problem is a lost or replaced key: the recovery key can open the store.
+        self.recoverable = False
 
     @property
     def vault(self) -> Vault | None:
@@ -598,12 +626,16 @@ class SyncService:
             opened = await open_user_vault(data_dir=data_dir, tenant=tenant, subject=subject)
         except StoreError as exc:
             self.problem = str(exc)
+            self.recoverable = isinstance(exc, VaultKeyMissing | WrongKey)
             self._active = None
             _log.error("offline store not opened: %s", safe(type(exc).__name__))
-            self._publish(SyncStoreDidChange(open=False, problem=self.problem))
+            self._publish(
+                SyncStoreDidChange(open=False, problem=self.problem, recoverable=self.recoverable)
+            )
             await self._park(previous)
             return VaultSession(self, None)
         self.problem = ""
+        self.recoverable = False
         self.recovery_key = opened.recovery_key
         await self._start_lane(subject, opened.vault)
         await self._park(previous)

@@ -268,18 +268,40 @@ class SessionManager:
                 vault = await self._open_vault(identity)
             self.identity = identity
             self._tokens = tokens
-            self._vault = vault
             self.offline_mode = offline
-            self.audit = None
-            if vault is not None and self._audit_factory is not None:
-                self.audit = self._audit_factory(identity, vault)
-            if self.audit is not None:
-                # Verify at start; a break is published by the trail and never blocks the login.
-                await self.audit.verify()
-                await self.audit.resend_tail()
+            await self._use_vault(identity, vault)
             self.state = SessionState.ACTIVE
             self._announce()
         await self._audit(AuditAction.UNLOCK if offline else AuditAction.LOGIN)
+
+    async def reopen_vault(self, *, audited: AuditAction | None = None) -> None:
+        """Open the active clinician's vault again (e.g. after its key was restored from the
+        recovery key) and announce the session anew so that everything adopts it; ``audited``
+        is then written to its audit trail."""
+        async with self._lock:
+            identity = self.identity
+            if self.state is not SessionState.ACTIVE or identity is None:
+                raise SessionError("nobody is signed in: sign in first")
+            if self._open_vault is None:
+                raise SessionError("this session keeps no offline store")
+            previous, self._vault = self._vault, None
+            if previous is not None:
+                await previous.close()
+            await self._use_vault(identity, await self._open_vault(identity))
+            self._announce()
+        if audited is not None:
+            await self._audit(audited)
+
+    async def _use_vault(self, identity: Identity, vault: VaultHandle | None) -> None:
+        """Make ``vault`` the active clinician's, with its audit trail verified (lock held)."""
+        self._vault = vault
+        self.audit = None
+        if vault is not None and self._audit_factory is not None:
+            self.audit = self._audit_factory(identity, vault)
+        if self.audit is not None:
+            # Verify at start; a break is published by the trail and never blocks the login.
+            await self.audit.verify()
+            await self.audit.resend_tail()
 
     async def _audit(self, action: AuditAction) -> None:
         if self.audit is None:

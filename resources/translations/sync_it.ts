@@ -194,4 +194,72 @@
         <translation>ora</translation>
     </message>
 </context>
+<context>
+    <name>RecoveryKeyRestore</name>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Open your offline data with the recovery key</source>
+        <translation>Apri i tuoi dati offline con la chiave di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>This computer&apos;s keyring no longer holds the key of your offline data (for example after a reinstall or a password reset). Nothing is lost: type the recovery key you saved at your first sign-in on this computer.</source>
+        <translation>Il portachiavi di questo computer non contiene più la chiave dei tuoi dati offline (ad esempio dopo una reinstallazione o il ripristino della password). Non è andato perso nulla: digita la chiave di recupero che hai salvato al primo accesso su questo computer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Recovery &amp;key:</source>
+        <translation>&amp;Chiave di recupero:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Recovery key</source>
+        <translation>Chiave di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>&amp;Open offline data</source>
+        <translation>&amp;Apri i dati offline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Open the offline data with the recovery key</source>
+        <translation>Apri i dati offline con la chiave di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Recovery message</source>
+        <translation>Messaggio di recupero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Opening your offline data...</source>
+        <translation>Apertura dei tuoi dati offline...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>Your offline data is open again.</source>
+        <translation>I tuoi dati offline sono di nuovo aperti.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>This is not the recovery key of your offline data: check the letters and digits and try again.</source>
+        <translation>Questa non è la chiave di recupero dei tuoi dati offline: controlla lettere e cifre e riprova.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>The system keyring is not available: %1</source>
+        <translation>Il portachiavi di sistema non è disponibile: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>There is no offline data of yours on this computer to open.</source>
+        <translation>Su questo computer non ci sono tuoi dati offline da aprire.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recovery_restore.py" />
+        <source>The offline data could not be opened: %1</source>
+        <translation>Non è stato possibile aprire i dati offline: %1</translation>
+    </message>
+</context>
 </TS>

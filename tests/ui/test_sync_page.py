@@ -137,6 +137,8 @@ def test_italian_texts(ctx: UiContext, qtbot) -> None:
         assert page.sync_now_button.text() == "&Sincronizza ora"
         assert page.retry_all_button.accessibleName() == "Riprova tutti gli elementi da verificare"
         assert page.notice.text().startswith("Accedi per vedere")
+        assert page.restore_box.open_button.text() == "&Apri i dati offline"
+        assert page.restore_box.key_edit.accessibleName() == "Chiave di recupero"
     finally:
         ctx.translations.apply("en")
 

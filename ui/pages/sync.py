@@ -3,14 +3,15 @@
 The items that need attention (dead letters) are listed with what the regional server said, in
 words a clinician can act on, and can be retried one by one or all together. "Sync now" sends
 what is waiting and refreshes the local copy of worklists and care plans. On the first login on
-this computer, the recovery key of the new encrypted store is shown once.
+this computer, the recovery key of the new encrypted store is shown once; when the keyring has
+lost the store's key, the recovery key opens it again (:mod:`ui.recovery_restore`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale, QTimer
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from app.services.sync import SyncService, SyncStoreDidChange, UnitSummary
+from ui.clinical import show_area
 from ui.context import UiContext
 from ui.pages.base import Page
+from ui.recovery_restore import RecoveryKeyRestore
 
 KIND_NAMES: dict[str, str] = {
     "measurement": str(QT_TRANSLATE_NOOP("SyncPage", "Measurement")),
@@ -53,7 +56,9 @@ class SyncPage(Page):
         self._queue = SyncQueueDidChange(pending=0)
         self._drain_start = 0
         self._dead: list[UnitSummary] = []
-        self._problem = ""
+        service = self._service()
+        # The store may have failed before this page was built (areas are built after login).
+        self._problem = service.problem if service is not None else ""
         self._busy = False
         form = QFormLayout()
         self.state_label, self.state_value = QLabel(self), QLabel(self)
@@ -132,7 +137,15 @@ class SyncPage(Page):
         self.recovery_copy.clicked.connect(self._copy_recovery_key)
         self.recovery_done.clicked.connect(self._hide_recovery_key)
 
+        self.restore_box = RecoveryKeyRestore(ctx, self)
+        self.restore_box.setVisible(service is not None and service.recoverable)
+        self.restore_box.restored.connect(self._on_restored)
+        if self.restore_box.isVisibleTo(self):
+            # Built after a login whose store did not open: lead the clinician here.
+            QTimer.singleShot(0, lambda: show_area(self, "sync"))
+
         self.layout_.addWidget(self.recovery_box)
+        self.layout_.addWidget(self.restore_box)
         self.layout_.addLayout(form)
         self.layout_.addWidget(self.progress)
         self.layout_.addWidget(self.notice)
@@ -167,6 +180,12 @@ class SyncPage(Page):
 
     def _on_store(self, event: SyncStoreDidChange) -> None:
         self._problem = event.problem
+        if event.recoverable and not self.restore_box.isVisibleTo(self):
+            self.restore_box.setVisible(True)
+            show_area(self, "sync")  # the clinician's offline work waits for their recovery key
+            self.restore_box.key_edit.setFocus()
+        elif event.open:
+            self.restore_box.setVisible(False)
         if event.recovery_key_issued:
             self._fetch_recovery_key()
         if event.open:
@@ -292,6 +311,11 @@ class SyncPage(Page):
         self.recovery_key.clear()
         self.recovery_box.setVisible(False)
 
+    def _on_restored(self) -> None:
+        self.restore_box.setVisible(False)
+        self._problem = ""
+        self._render()
+
     # ------------------------------------------------------------------ texts
 
     def retranslate(self) -> None:
@@ -342,6 +366,7 @@ class SyncPage(Page):
         self.recovery_done.setText(self.tr("I have saved it"))
         self.recovery_done.setAccessibleName(self.tr("I have saved the recovery key"))
         self.notice.setAccessibleName(self.tr("Sync message"))
+        self.restore_box.retranslate()
         self._fill_table()
         self._fill_waiting()
         self._render()
