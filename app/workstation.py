@@ -20,7 +20,7 @@ from app.runtime import CoreRuntime, assert_on_core_loop
 from app.services.audit import AuditFeed, AuditTrail, Recorder, audit_trail_for
 from app.services.demo_backend import DemoBackend, DemoBackendError
 from app.services.sync import SyncService, VaultSession, restore_vault_key
-from app.services.telemonitoring import FhirTelemonitoringSource
+from app.services.telemonitoring import FhirTelemonitoringSource, OfflineCopy
 from app.session.demo import demo_browser
 from app.session.errors import SessionError
 from app.session.events import SessionDidChange, SessionState
@@ -96,6 +96,15 @@ class Workstation:
     def _active_outbox(self) -> OutboxWriter | None:
         vault = self.sync.vault if self.sync is not None else None
         return vault.outbox if vault is not None else None
+
+    def _offline_copy(self) -> OfflineCopy | None:
+        """The active clinician's saved copies (None when no store is open)."""
+        from app.services.clinical_vault import VaultPulledResources, VaultSnapshotStore
+
+        vault = self.sync.vault if self.sync is not None else None
+        if vault is None:
+            return None
+        return OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
 
     async def _device_patients(self) -> list[PatientChoice]:
         """Patients offered by the Devices page (first page of the backend's Patient list)."""
@@ -173,7 +182,10 @@ class Workstation:
             client_factory=self.backend_client,
             outbox=self._active_outbox,
             author_reference=lambda: self.practitioner_reference,
+            offline_copy=self._offline_copy,
         )
+        self._telemonitoring_subject: str | None = None
+        self.bus.subscribe(SessionDidChange, self._on_session_for_telemonitoring)
         self._backend_ready = asyncio.Event()
         self.runtime.add_shutdown_hook(self._close_client)
         if not self._settings.demo:
@@ -296,6 +308,15 @@ class Workstation:
             token_provider=None if self._settings.demo else tokens,
             ca_bundle_path=self._settings.ca_bundle,
         )
+
+    def _on_session_for_telemonitoring(self, event: SessionDidChange) -> None:
+        """What one clinician loaded is not kept in memory for the next one (or for nobody)."""
+        if event.state is SessionState.LOCKED or self.telemonitoring is None:
+            return
+        subject = event.subject if event.state is SessionState.ACTIVE else None
+        if subject != self._telemonitoring_subject:
+            self.telemonitoring.forget()
+            self._telemonitoring_subject = subject
 
     def _on_session_for_sync(self, event: SessionDidChange) -> None:
         if self.sync is not None and event.state is SessionState.ACTIVE:

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPoint, QRect, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QDateTime,
+    QIODevice,
+    QLocale,
+    QPoint,
+    QRect,
+    Qt,
+)
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -99,6 +110,16 @@ def open_patient(widget: QWidget, patient_id: str) -> None:
             page.open_patient(patient_id)
             window.show_area("patient")  # type: ignore[attr-defined]
             return
+
+
+def local_time(dt: datetime | None, *, with_date: bool = False) -> str:
+    """``dt`` in the user's locale and time zone (time only, or date and time)."""
+    if dt is None:
+        return ""
+    qdt = QDateTime.fromSecsSinceEpoch(int(dt.timestamp()))
+    if with_date:
+        return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
+    return QLocale().toString(qdt.time(), QLocale.FormatType.ShortFormat)
 
 
 def show_area(widget: QWidget, area: str) -> QWidget | None:

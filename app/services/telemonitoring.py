@@ -12,6 +12,7 @@ convention once returned (the UI may wrap them with ``numpy.frombuffer``).
 from __future__ import annotations
 
 import asyncio
+import base64
 import bisect
 import math
 import random
@@ -23,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from app.backend.errors import ServerError, TransportError
 from app.domain.outbox import OutboxWriter
 from app.domain.telemonitoring import (
     Alert,
@@ -36,6 +38,7 @@ from app.domain.telemonitoring import (
 )
 from app.events import Event
 from app.services.alerts import AlertEvaluator, Clock, utc_now
+from app.services.clinical_data import PulledResources, SnapshotStore, query_key
 
 
 class TelemonitoringSourceError(Exception):
@@ -134,6 +137,10 @@ class Series:
 class TelemonitoringSource(Protocol):
     """What the telemonitoring UI reads and writes. All coroutines run on the core loop."""
 
+    #: When the last worklist came from the copy saved on this computer (backend unreachable):
+    #: the time that copy was pulled; None when it is live.
+    offline_copy_utc: datetime | None
+
     async def list_patients(self) -> list[MonitoredPatient]:
         """Monitored patients with their plans and alerts (any order)."""
         ...
@@ -160,6 +167,8 @@ class TelemonitoringSource(Protocol):
 
 class InMemoryTelemonitoringSource:
     """A source held in memory: tests, demo and offline preview. Evaluates alerts on insert."""
+
+    offline_copy_utc: datetime | None = None
 
     def __init__(self, *, clock: Clock = utc_now) -> None:
         self._clock = clock
@@ -254,12 +263,39 @@ class InMemoryTelemonitoringSource:
         return self.evaluator.acknowledge(alert_id)
 
 
+#: Errors after which the source answers from the copy saved on this computer.
+_UNREACHABLE = (TransportError, ServerError, TimeoutError)
+#: Longest series saved for offline viewing (points); longer ones are viewed online only.
+MAX_SAVED_SERIES_POINTS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineCopy:
+    """What the source falls back on when the backend cannot be reached (the active clinician's
+    vault): the sync worker's pulled copy (plans, thresholds, patients, alerts) and the trend
+    series saved when they were last viewed online."""
+
+    pulled: PulledResources
+    snapshots: SnapshotStore
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanData:
+    plans: Sequence[Mapping[str, Any]]
+    patients: Sequence[Mapping[str, Any]]
+    activity_definitions: Sequence[Mapping[str, Any]]
+    observation_definitions: Sequence[Mapping[str, Any]]
+    flags: Sequence[Mapping[str, Any]]
+
+
 class FhirTelemonitoringSource:
     """Reads plans, observations and Flags from the regional backend (FHIR R4).
 
     ``client`` is an :class:`app.backend.client.FhirClient` (typed loosely to keep this module
     importable without a backend). Manual readings are kept locally and returned to the caller;
-    pushing them is the sync layer's job (outbox).
+    pushing them is the sync layer's job (outbox). When the backend cannot be reached, the
+    worklist comes from ``offline_copy`` (the pulled copy in the clinician's vault) and a trend
+    from the series saved when it was last viewed online (:attr:`offline_copy_utc` says so).
     """
 
     def __init__(
@@ -269,6 +305,7 @@ class FhirTelemonitoringSource:
         client_factory: Callable[[], Awaitable[Any]] | None = None,
         outbox: OutboxWriter | Callable[[], OutboxWriter | None] | None = None,
         author_reference: Callable[[], str | None] = lambda: None,
+        offline_copy: Callable[[], OfflineCopy | None] = lambda: None,
         clock: Clock = utc_now,
     ) -> None:
         if (client is None) == (client_factory is None):
@@ -277,9 +314,16 @@ class FhirTelemonitoringSource:
         self._client_factory = client_factory
         self._outbox_source = outbox
         self._author_reference = author_reference
+        self._offline_copy = offline_copy
         self._clock = clock
-        self._local = InMemoryTelemonitoringSource(clock=clock)
+        self.offline_copy_utc: datetime | None = None
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop every patient, series and alert held in memory (another clinician, sign-out)."""
+        self._local = InMemoryTelemonitoringSource(clock=self._clock)
         self._loaded: set[tuple[str, Parameter]] = set()
+        self.offline_copy_utc = None
 
     @property
     def queues_writes(self) -> bool:
@@ -306,53 +350,59 @@ class FhirTelemonitoringSource:
             self._client_or_none = await self._client_factory()
 
     async def list_patients(self) -> list[MonitoredPatient]:
-        from app.services.alerts import flag_to_alert
-        from app.services.careplans import parse_care_plan
+        try:
+            data = await self._plan_data_online()
+            self.offline_copy_utc = None
+        except _UNREACHABLE:
+            copy = self._offline_copy()
+            pulled_at = await copy.pulled.pulled_at_utc() if copy is not None else None
+            if copy is None or pulled_at is None:
+                raise  # nothing saved here yet: the caller says the worklist is unavailable
+            data = await _plan_data_pulled(copy.pulled)
+            self.offline_copy_utc = pulled_at
+        return await self._monitored(data)
 
+    async def _plan_data_online(self) -> _PlanData:
         await self._connect()
         plans = await self._client.search(
             "CarePlan", {"status": "active"}, include=["CarePlan:subject"]
         )
-        names: dict[str, str] = {}
-        for res in plans.included:
-            if res.get("resourceType") == "Patient":
-                names[str(res.get("id"))] = _patient_name(res)
-        canonicals = sorted(
-            {
-                str(c).split("|")[0]
-                for cp in plans.matches
-                for c in cp.get("instantiatesCanonical") or []
-            }
-        )
+        canonicals = _canonicals(plans.matches)
         ads = (
             (await self._client.search("ActivityDefinition", {"url": ",".join(canonicals)})).matches
             if canonicals
             else []
         )
-        od_ids = sorted(
-            {
-                str(r.get("reference", "")).rsplit("/", 1)[-1]
-                for ad in ads
-                for r in ad.get("observationResultRequirement") or []
-            }
-        )
+        od_ids = _observation_definition_ids(ads)
         ods = (
             (await self._client.search("ObservationDefinition", {"_id": ",".join(od_ids)})).matches
             if od_ids
             else []
         )
+        flags = (await self._client.search("Flag", {"status": "active"})).matches
+        patients = [r for r in plans.included if r.get("resourceType") == "Patient"]
+        return _PlanData(list(plans.matches), patients, list(ads), list(ods), list(flags))
+
+    async def _monitored(self, data: _PlanData) -> list[MonitoredPatient]:
+        from app.services.alerts import flag_to_alert
+        from app.services.careplans import parse_care_plan
+
+        names = {str(p.get("id")): _patient_name(p) for p in data.patients}
         by_patient: dict[str, list[CarePlan]] = {}
-        for cp in plans.matches:
+        for cp in data.plans:
             try:
-                plan = parse_care_plan(cp, activity_definitions=ads, observation_definitions=ods)
+                plan = parse_care_plan(
+                    cp,
+                    activity_definitions=data.activity_definitions,
+                    observation_definitions=data.observation_definitions,
+                )
             except CarePlanFormatError:  # a malformed plan must not hide the others
                 continue
             by_patient.setdefault(plan.patient_id, []).append(plan)
-        flags = (await self._client.search("Flag", {"status": "active"})).matches
         for pid, pl in by_patient.items():
             if pid not in self._local._names:
                 self._local.add_patient(pid, names.get(pid, pid), pl)
-        for f in flags:
+        for f in data.flags:
             a = flag_to_alert(f)
             if a is not None and a.patient_id in by_patient:
                 self._local.add_alert(a)
@@ -368,31 +418,59 @@ class FhirTelemonitoringSource:
     ) -> Series:
         key = (patient_id, parameter)
         if key not in self._loaded:
-            await self._connect()
-            subject = f"Patient/{patient_id}"
-            code = f"http://loinc.org|{parameter.loinc}"
-            queries: list[dict[str, str]] = [{"subject": subject, "code": code}]
-            if parameter in (Parameter.SYSTOLIC_BP, Parameter.DIASTOLIC_BP):
-                # Blood pressure arrives as a panel (85354-9) with components.
-                queries.append({"subject": subject, "component-code": code})
-            found: dict[str, Mapping[str, Any]] = {}
-            for query in queries:
-                result = await self._client.search(
-                    "Observation", {**query, "_count": "1000"}, max_pages=1000
-                )
-                for obs in result.matches:
-                    found[str(obs.get("id"))] = obs
-            matches = list(found.values())
-            s = Series(parameter)
-            for obs in sorted(matches, key=_effective):
-                r = observation_to_reading(obs, parameter)
-                if r is not None:
-                    s.add(r)
+            try:
+                s = await self._series_online(patient_id, parameter)
+            except _UNREACHABLE:
+                saved = await self._saved_series(patient_id, parameter)
+                if saved is None:
+                    raise
+                s = saved
+            else:
+                await self._save_series(patient_id, s)
+            # Readings taken here meanwhile (point of care, manual) stay in the series.
+            for reading in self._local.series(patient_id, parameter).readings():
+                if not _has_point(s, reading):
+                    s.add(reading)
             self._local.set_series(patient_id, s)
             self._loaded.add(key)
         return await self._local.get_series(
             patient_id, parameter, start_utc=start_utc, end_utc=end_utc
         )
+
+    async def _series_online(self, patient_id: str, parameter: Parameter) -> Series:
+        await self._connect()
+        subject = f"Patient/{patient_id}"
+        code = f"http://loinc.org|{parameter.loinc}"
+        queries: list[dict[str, str]] = [{"subject": subject, "code": code}]
+        if parameter in (Parameter.SYSTOLIC_BP, Parameter.DIASTOLIC_BP):
+            # Blood pressure arrives as a panel (85354-9) with components.
+            queries.append({"subject": subject, "component-code": code})
+        found: dict[str, Mapping[str, Any]] = {}
+        for query in queries:
+            result = await self._client.search(
+                "Observation", {**query, "_count": "1000"}, max_pages=1000
+            )
+            for obs in result.matches:
+                found[str(obs.get("id"))] = obs
+        s = Series(parameter)
+        for obs in sorted(found.values(), key=_effective):
+            r = observation_to_reading(obs, parameter)
+            if r is not None:
+                s.add(r)
+        return s
+
+    async def _save_series(self, patient_id: str, series: Series) -> None:
+        copy = self._offline_copy()
+        if copy is None or len(series) > MAX_SAVED_SERIES_POINTS:
+            return
+        await copy.snapshots.put(_series_key(patient_id, series.parameter), series_to_json(series))
+
+    async def _saved_series(self, patient_id: str, parameter: Parameter) -> Series | None:
+        copy = self._offline_copy()
+        if copy is None:
+            return None
+        saved = await copy.snapshots.get(_series_key(patient_id, parameter))
+        return series_from_json(saved, parameter) if saved is not None else None
 
     async def add_manual_reading(self, patient_id: str, reading: Reading) -> list[Alert]:
         """Show the reading now; with an outbox, also queue it (and its alerts) for the backend.
@@ -470,6 +548,72 @@ class FhirTelemonitoringSource:
         return await self._local.acknowledge(
             alert_id, practitioner_reference=practitioner_reference
         )
+
+
+async def _plan_data_pulled(pulled: PulledResources) -> _PlanData:
+    """The worklist's inputs from the copy the sync worker pulled into the vault."""
+    plans = [p for p in await pulled.resources("CarePlan") if p.get("status") == "active"]
+    canonicals = set(_canonicals(plans))
+    ads = [a for a in await pulled.resources("ActivityDefinition") if a.get("url") in canonicals]
+    od_ids = set(_observation_definition_ids(ads))
+    ods = [o for o in await pulled.resources("ObservationDefinition") if o.get("id") in od_ids]
+    flags = [f for f in await pulled.resources("Flag") if f.get("status") == "active"]
+    return _PlanData(plans, await pulled.resources("Patient"), ads, ods, flags)
+
+
+def _canonicals(plans: Iterable[Mapping[str, Any]]) -> list[str]:
+    return sorted(
+        {str(c).split("|")[0] for cp in plans for c in cp.get("instantiatesCanonical") or []}
+    )
+
+
+def _observation_definition_ids(ads: Iterable[Mapping[str, Any]]) -> list[str]:
+    return sorted(
+        {
+            str(r.get("reference", "")).rsplit("/", 1)[-1]
+            for ad in ads
+            for r in ad.get("observationResultRequirement") or []
+        }
+    )
+
+
+def _series_key(patient_id: str, parameter: Parameter) -> str:
+    return query_key("telemonitoring-series", {"patient": patient_id}, (parameter.name,))
+
+
+def _has_point(series: Series, reading: Reading) -> bool:
+    t = reading.time_utc.timestamp()
+    i = bisect.bisect_left(series.times_s, t)
+    while i < len(series) and series.times_s[i] == t:
+        if series.values[i] == reading.value:
+            return True
+        i += 1
+    return False
+
+
+def series_to_json(series: Series) -> dict[str, Any]:
+    """A compact JSON form of a series (arrays as base64) for the vault's saved copies."""
+    return {
+        "times_s": base64.b64encode(series.times_s.tobytes()).decode("ascii"),
+        "values": base64.b64encode(series.values.tobytes()).decode("ascii"),
+        "origin": base64.b64encode(series.origin.tobytes()).decode("ascii"),
+        "origins": [[prov.value, device] for prov, device in series.origins],
+    }
+
+
+def series_from_json(data: Mapping[str, Any], parameter: Parameter) -> Series | None:
+    """Inverse of :func:`series_to_json`; None for a copy that does not read back whole."""
+    try:
+        times, values, origin = array("d"), array("d"), array("B")
+        times.frombytes(base64.b64decode(str(data["times_s"])))
+        values.frombytes(base64.b64decode(str(data["values"])))
+        origin.frombytes(base64.b64decode(str(data["origin"])))
+        origins = [(Provenance(str(p)), None if d is None else str(d)) for p, d in data["origins"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not len(times) == len(values) == len(origin) or any(o >= len(origins) for o in origin):
+        return None
+    return Series(parameter, times, values, origin, origins)
 
 
 def _effective(obs: Mapping[str, Any]) -> float:

@@ -198,6 +198,10 @@
 <context>
     <name>TelemonitoringPage</name>
     <message>
+        <source>Offline: showing the care plans and alerts saved at %1. Readings taken now are kept and sent when the link is back.</source>
+        <translation>Offline: sono mostrati i piani di cura e gli allarmi salvati il %1. Le misurazioni fatte ora sono conservate e inviate quando la connessione torna.</translation>
+    </message>
+    <message>
         <source>Worklist not updated (%1): showing the last loaded data.</source>
         <translation>Elenco non aggiornato (%1): sono mostrati gli ultimi dati caricati.</translation>
     </message>

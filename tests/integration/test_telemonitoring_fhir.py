@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.backend.client import FhirClient
+from app.backend.errors import TransportError
 from app.domain.outbox import OutboxUnit
 from app.domain.telemonitoring import Parameter, Provenance, Reading, Severity
-from app.services.telemonitoring import FhirTelemonitoringSource
+from app.services.clinical_vault import VaultPulledResources, VaultSnapshotStore
+from app.services.sync import pull_updates_into_cache
+from app.services.telemonitoring import FhirTelemonitoringSource, OfflineCopy, UnknownPatient
 from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.unit.offline_cache.conftest import open_test_vault
 
 pytestmark = pytest.mark.integration
 
@@ -119,3 +125,69 @@ async def test_manual_reading_and_its_alert_reach_the_backend_exactly_once(sim: 
         flag = (await client.read("Flag", update.resource_id)).resource
         assert flag["status"] == "inactive"
         assert flag["author"] == {"reference": "Practitioner/prac-mmg-bianchi"}
+
+
+async def test_worklist_and_viewed_trends_open_offline_from_the_vault(
+    sim: RunningSim, tmp_path: Path
+) -> None:
+    """Online once (pull + view a trend), then the link drops: the worklist comes from the
+    vault's pulled copy and the viewed trend from its saved series; an unviewed trend says it is
+    unavailable; a reading taken offline is shown on top of the saved series."""
+    vault = await open_test_vault(tmp_path / "tm.vault", os.urandom(32))
+    try:
+        copy = OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
+        async with FhirClient(sim.fhir) as client:
+            await pull_updates_into_cache(client, vault.cache)
+            online = FhirTelemonitoringSource(client, offline_copy=lambda: copy)
+            patients = await online.list_patients()
+            assert online.offline_copy_utc is None
+            hf = next(p for p in patients if "heart-failure" in p.conditions)
+            weight = await online.get_series(hf.patient_id, Parameter.WEIGHT)
+            assert len(weight) > 10
+
+        # Nothing listens on port 9: every request fails to connect.
+        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
+            offline = FhirTelemonitoringSource(down, offline_copy=lambda: copy)
+            again = await offline.list_patients()
+            assert offline.offline_copy_utc is not None
+            assert {p.patient_id for p in again} == {p.patient_id for p in patients}
+            hf_off = next(p for p in again if p.patient_id == hf.patient_id)
+            assert hf_off.display_name == hf.display_name
+            assert hf_off.plans[0].for_parameter(Parameter.WEIGHT) == hf.plans[0].for_parameter(
+                Parameter.WEIGHT
+            )  # thresholds from the pulled ObservationDefinitions
+            flags_online = {a.id for p in patients for a in p.alerts if a.rule == "backend flag"}
+            flags_offline = {a.id for p in again for a in p.alerts if a.rule == "backend flag"}
+            assert flags_online and flags_offline == flags_online  # from the pulled Flags
+
+            saved = await offline.get_series(hf.patient_id, Parameter.WEIGHT)
+            assert list(saved.times_s) == list(weight.times_s)
+            assert list(saved.values) == list(weight.values)
+            assert [saved.origin_of(i) for i in range(len(saved))] == [
+                weight.origin_of(i) for i in range(len(weight))
+            ]
+            with pytest.raises(TransportError):
+                await offline.get_series(hf.patient_id, Parameter.HEART_RATE)
+
+            now = datetime.now(UTC).replace(microsecond=0)
+            await offline.add_manual_reading(
+                hf.patient_id, Reading(Parameter.WEIGHT, now, 81.5, Provenance.MANUAL)
+            )
+            shown = await offline.get_series(hf.patient_id, Parameter.WEIGHT)
+            assert len(shown) == len(weight) + 1
+            i = list(shown.times_s).index(now.timestamp())
+            assert shown.values[i] == 81.5 and shown.origin_of(i) == (Provenance.MANUAL, None)
+
+            offline.forget()  # another clinician: nothing kept in memory
+            assert offline.offline_copy_utc is None
+            with pytest.raises(UnknownPatient):
+                await offline.add_manual_reading(
+                    hf.patient_id, Reading(Parameter.WEIGHT, now, 80.0, Provenance.MANUAL)
+                )
+
+        # Without any saved copy the failure is the backend's, not an empty worklist.
+        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
+            with pytest.raises(TransportError):
+                await FhirTelemonitoringSource(down).list_patients()
+    finally:
+        await vault.close()

@@ -38,6 +38,7 @@ from app.services.telemonitoring import (
     _demo_plan,
     demo_source,
 )
+from app.session.events import SessionDidChange, SessionState
 from app.session.offline import Identity
 from app.workstation import Workstation
 from ui.bridge import Bridge
@@ -300,3 +301,37 @@ def test_a_failed_background_reload_is_shown_on_the_page_not_in_a_dialog(ctx, qt
         w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
     ]
     assert not page.busy
+
+
+def test_offline_copy_is_announced_and_a_new_clinician_starts_clean(ctx, qtbot) -> None:
+    source = demo_source(now_utc=NOW)
+    source.offline_copy_utc = datetime(2026, 2, 28, 18, 30, tzinfo=UTC)
+    page = _page(ctx, qtbot, source)
+    ctx.workstation.bus.publish(SessionDidChange(SessionState.ACTIVE, "prac-mmg-bianchi"))
+    qtbot.waitUntil(
+        lambda: page.shown_for == "prac-mmg-bianchi" and bool(page.patients) and not page.busy,
+        timeout=10_000,
+    )
+    assert page.load_status.isVisible()
+    assert page.load_status.text().startswith("Offline: showing the care plans and alerts saved")
+    page.worklist.setCurrentItem(page.worklist.topLevelItem(0))
+    page.open_selected()
+    qtbot.waitUntil(lambda: bool(page.series) and not page.busy, timeout=10_000)
+
+    # Sign-out: the patient and the worklist leave the screen at once.
+    ctx.workstation.bus.publish(SessionDidChange(SessionState.SIGNED_OUT))
+    qtbot.waitUntil(lambda: page.shown_for is None, timeout=5000)
+    assert not page.patients and page.current is None
+    assert page.worklist.topLevelItemCount() == 0 and not page.series
+    assert page.trend.parameters == ()
+    assert not page.load_status.isVisible()
+
+    # The next clinician signs in: their worklist is loaded (live this time).
+    source.offline_copy_utc = None
+    ctx.workstation.bus.publish(SessionDidChange(SessionState.ACTIVE, "prac-ifec-colombo"))
+    qtbot.waitUntil(
+        lambda: page.shown_for == "prac-ifec-colombo" and bool(page.patients) and not page.busy,
+        timeout=10_000,
+    )
+    assert page.worklist.topLevelItemCount() == len(page.patients)
+    assert not page.load_status.isVisible()

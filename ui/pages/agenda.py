@@ -6,9 +6,7 @@ last saved agenda is shown with a banner saying when it was fetched.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,21 +28,13 @@ from ui.clinical import (
     clinical_services,
     kind_label,
     label_controls,
+    local_time,
     open_patient,
     show_area,
     status_label,
 )
 from ui.context import UiContext
 from ui.pages.base import Page
-
-
-def local_time(dt: datetime | None, *, with_date: bool = False) -> str:
-    if dt is None:
-        return ""
-    qdt = QDateTime.fromSecsSinceEpoch(int(dt.timestamp()))
-    if with_date:
-        return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
-    return QLocale().toString(qdt.time(), QLocale.FormatType.ShortFormat)
 
 
 def role_label(role: str) -> str:

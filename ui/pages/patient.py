@@ -46,9 +46,9 @@ from ui.clinical import (
     clinical_services,
     identity_warning_text,
     label_controls,
+    local_time,
 )
 from ui.context import UiContext
-from ui.pages.agenda import local_time
 from ui.pages.base import Page
 from ui.trend_view import display_unit, parameter_label
 

@@ -52,9 +52,16 @@ from app.domain.workflows import (
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
 from app.services.telemonitoring import Series
 from app.session.events import SessionDidChange, SessionState
-from ui.clinical import BusyRunner, clinical_services, label_controls, open_patient, status_label
+from ui.clinical import (
+    BusyRunner,
+    clinical_services,
+    label_controls,
+    local_time,
+    open_patient,
+    status_label,
+)
 from ui.context import UiContext
-from ui.pages.agenda import local_time, role_label
+from ui.pages.agenda import role_label
 from ui.pages.base import Page
 from ui.trend_view import TrendView, display_unit, parameter_label
 

@@ -58,7 +58,9 @@ from app.services.telemonitoring import (
     TelemonitoringSource,
     demo_source,
 )
+from app.session.events import SessionDidChange, SessionState
 from ui.audit_banner import record_audited_act
+from ui.clinical import BusyRunner, local_time
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.trend_view import (
@@ -276,7 +278,11 @@ class TelemonitoringPage(Page):
         self.patients: list[MonitoredPatient] = []
         self.current: MonitoredPatient | None = None
         self.series: dict[Parameter, Series] = {}
-        self._busy = 0
+        self.runner = BusyRunner(ctx, self._update_actions)
+        session = getattr(ctx.workstation, "session", None)
+        identity = session.identity if session is not None else None
+        #: The clinician whose data the page shows (None: nobody signed in).
+        self.shown_for: str | None = identity.subject if identity is not None else None
 
         # -- left: filter, worklist, alerts, actions
         left = QWidget(self)
@@ -371,6 +377,7 @@ class TelemonitoringPage(Page):
         self.refresh_timer.setInterval(60_000)
         self.refresh_timer.timeout.connect(self._auto_refresh)
         self.refresh_timer.start()
+        ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
         self.refresh()
@@ -420,27 +427,32 @@ class TelemonitoringPage(Page):
     def _submit(
         self, coro: Any, *, name: str, on_success: Any, on_error: Any | None = None
     ) -> None:
-        self._busy += 1
-        self._update_actions()
-
-        def done(result: Any) -> None:
-            self._busy -= 1
-            on_success(result)
-            self._update_actions()
-
-        def failed(exc: BaseException) -> None:
-            self._busy -= 1
-            self._update_actions()
-            if on_error is not None:
-                on_error(exc)
-            else:
-                self.ctx.bridge.error_occurred.emit(name, exc)
-
-        self.ctx.bridge.submit(coro, name=name, on_success=done, on_error=failed)
+        self.runner.run(coro, name=name, on_success=on_success, on_error=on_error)
 
     @property
     def busy(self) -> bool:
-        return self._busy > 0
+        return self.runner.pending > 0
+
+    def _on_session(self, event: SessionDidChange) -> None:
+        """Another clinician, or nobody: nothing the previous one loaded stays on screen."""
+        if event.state is SessionState.LOCKED:
+            return
+        subject = event.subject if event.state is SessionState.ACTIVE else None
+        if subject == self.shown_for:
+            return
+        self.shown_for = subject
+        self.runner.discard_pending()
+        self.patients = []
+        self.current = None
+        self.series = {}
+        self.trend.set_parameters([], None)
+        self.load_status.hide()
+        self._render_worklist()
+        self._render_alerts()
+        self._render_patient_label()
+        self._update_actions()
+        if subject is not None:
+            self.refresh()
 
     def refresh(self) -> None:
         """Reload the worklist from the source."""
@@ -463,7 +475,18 @@ class TelemonitoringPage(Page):
         self.load_status.show()
 
     def _on_patients(self, patients: list[MonitoredPatient]) -> None:
-        self.load_status.hide()
+        saved_at = getattr(self.source, "offline_copy_utc", None)
+        if saved_at is None:
+            self.load_status.hide()
+        else:
+            self.load_status.setText(
+                self.tr(
+                    "Offline: showing the care plans and alerts saved at %1. Readings taken now "
+                    "are kept and sent when the link is back."
+                ).replace("%1", local_time(saved_at, with_date=True))
+            )
+            self.load_status.setAccessibleName(self.load_status.text())
+            self.load_status.show()
         self.patients = sorted(patients, key=lambda p: p.urgency(), reverse=True)
         if self.current is not None:
             self.current = next(
