@@ -40,10 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.visit_report import REMOTE_STATEMENT_IT, RemoteService, ReportError, VisitReport
 from app.domain.workflows import IdentifierKind, PatientHeader
 from app.services.clinical import ClinicalServices
 from app.services.visit_report import measurement_line, render_pdf, report_unit
+from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, label_controls, print_pdf
 from ui.context import UiContext
 
@@ -392,6 +394,13 @@ class VisitReportEditor(QDialog):
         pages = print_pdf(pdf, printer)
         if pages == 0:
             self.status.setText(self.tr("The printer cannot be opened."))
+        else:
+            record_audited_act(
+                self.ctx,
+                AuditAction.PRINT,
+                patient_id=self.header.patient.patient_id,
+                what="visit-report",
+            )
         return pages
 
     # -- sign ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.backend import FhirClient
 from app.config import Paths, Settings
+from app.domain.audit import AuditAction
 from app.domain.telemonitoring import Parameter
 from app.domain.workflows import AgendaItemKind, TeleconsultStatus
 from app.services.agenda import CallDidRequest
@@ -65,6 +66,28 @@ def window(ctx: UiContext, qtbot) -> MainWindow:
     return w
 
 
+class RecordedActs:
+    """Stands in for the clinician's audit trail (the real one is tested over a real vault in
+    tests/integration/login): keeps what the pages record."""
+
+    def __init__(self) -> None:
+        self.acts: list[tuple[AuditAction, str | None, str | None]] = []
+
+    async def record(
+        self, action: AuditAction, *, patient_id: str | None = None, what: str | None = None
+    ) -> int:
+        self.acts.append((action, patient_id, what))
+        return len(self.acts)
+
+
+@pytest.fixture
+def audited(ctx: UiContext) -> RecordedActs:
+    acts = RecordedActs()
+    assert ctx.workstation.session is not None
+    ctx.workstation.session.audit = acts  # type: ignore[assignment]
+    return acts
+
+
 def page(w: MainWindow, area: str) -> QWidget:
     return next(p for p in w.pages if p.AREA == area)
 
@@ -96,7 +119,7 @@ def act_as(agenda: AgendaPage, qtbot, ref: str) -> None:
 
 
 def test_gp_televisit_from_agenda_to_signed_report_and_questionnaire(
-    ctx, window, qtbot, tmp_path: Path
+    ctx, window, qtbot, tmp_path: Path, audited: RecordedActs
 ) -> None:
     agenda: AgendaPage = page(window, "agenda")
     patient: PatientPage = page(window, "patient")
@@ -161,6 +184,8 @@ def test_gp_televisit_from_agenda_to_signed_report_and_questionnaire(
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert again.print_to(printer) >= 1
     assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")
+    qtbot.waitUntil(lambda: bool(audited.acts) and audited.acts[-1][0] is AuditAction.PRINT)
+    assert audited.acts[-1] == (AuditAction.PRINT, again.header.patient.patient_id, "visit-report")
     shot(again, tmp_path / "report_editor.png")
     idle(qtbot, again)  # an autosave in flight keeps Sign disabled
     with qtbot.waitSignal(again.signed_and_sent, timeout=15_000):
@@ -249,7 +274,9 @@ def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
     assert window.current_area() == "calls"
 
 
-def test_pharmacist_point_of_care_measurement(ctx, window, qtbot, tmp_path: Path) -> None:
+def test_pharmacist_point_of_care_measurement(
+    ctx, window, qtbot, tmp_path: Path, audited: RecordedActs
+) -> None:
     clinical_services(ctx).practitioner_ref = PHARMA
     patient: PatientPage = page(window, "patient")
     window.show_area("patient")
@@ -289,6 +316,10 @@ def test_pharmacist_point_of_care_measurement(ctx, window, qtbot, tmp_path: Path
     assert dialog.print_receipt(printer) == 1
     assert (tmp_path / "printed-receipt.pdf").read_bytes().startswith(b"%PDF")
     dialog.save_receipt(tmp_path / "ricevuta.pdf")
+    receipt_acts = [(dialog.header.patient.patient_id, "pharmacy-receipt")] * 2
+    qtbot.waitUntil(lambda: bool(audited.acts) and audited.acts[-1][0] is AuditAction.EXPORT)
+    assert [a for a, _p, _w in audited.acts[-2:]] == [AuditAction.PRINT, AuditAction.EXPORT]
+    assert [(p, w) for _a, p, w in audited.acts[-2:]] == receipt_acts
     text = subprocess.run(
         ["pdftotext", str(tmp_path / "ricevuta.pdf"), "-"], capture_output=True, text=True,
         check=True,
@@ -304,7 +335,9 @@ def test_pharmacist_point_of_care_measurement(ctx, window, qtbot, tmp_path: Path
     assert header.televisit_allowed
 
 
-def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: Path) -> None:
+def test_specialist_answers_an_async_teleconsult(
+    ctx, window, qtbot, tmp_path: Path, audited: RecordedActs
+) -> None:
     services: ClinicalServices = clinical_services(ctx)
     # The GP asks first, from the patient page, sharing the latest readings and a file.
     services.practitioner_ref = GP
@@ -367,6 +400,8 @@ def test_specialist_answers_an_async_teleconsult(ctx, window, qtbot, tmp_path: P
     )
     idle(qtbot, consults)  # controls stay disabled while an operation runs
     assert target.read_bytes() == b"ritmo sinusale"
+    qtbot.waitUntil(lambda: bool(audited.acts) and audited.acts[-1][0] is AuditAction.EXPORT)
+    assert audited.acts[-1] == (AuditAction.EXPORT, consults.current.patient_id, "teleconsult-file")
     picture = next(
         consults.files.item(i).data(Qt.ItemDataRole.UserRole)
         for i in range(consults.files.count())

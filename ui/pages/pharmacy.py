@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.telemonitoring import Parameter, Provenance, Reading
 from app.domain.workflows import PatientHeader, WorkflowError
 from app.services.clinical import ClinicalServices
@@ -36,6 +37,7 @@ from app.services.pharmacy import (
     PointOfCareResult,
     receipt_pdf,
 )
+from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, print_pdf
 from ui.context import UiContext
 from ui.pages.devices import CONTEXT as DEVICES_CONTEXT
@@ -320,6 +322,7 @@ class PointOfCareDialog(QDialog):
 
     def save_receipt(self, path: Path) -> None:
         path.write_bytes(self.receipt())
+        self._audit(AuditAction.EXPORT)
         self.status.setText(self.tr("Receipt saved."))
 
     def print_receipt(self, printer: QPrinter) -> int:
@@ -328,7 +331,13 @@ class PointOfCareDialog(QDialog):
         self.status.setText(
             self.tr("Receipt printed.") if pages else self.tr("The printer cannot be opened.")
         )
+        if pages:
+            self._audit(AuditAction.PRINT)
         return pages
+
+    def _audit(self, action: AuditAction) -> None:
+        patient_id = self.header.patient.patient_id if self.header is not None else None
+        record_audited_act(self.ctx, action, patient_id=patient_id, what="pharmacy-receipt")
 
     def _ask_print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.audit import AuditAction
 from app.domain.telemonitoring import Parameter, Reading
 from app.domain.workflows import (
     AttachmentKind,
@@ -52,6 +53,7 @@ from app.domain.workflows import (
 from app.services.clinical import DEMO_PRACTITIONERS, ClinicalServices
 from app.services.telemonitoring import Series
 from app.session.events import SessionDidChange, SessionState
+from ui.audit_banner import record_audited_act
 from ui.clinical import (
     BusyRunner,
     clinical_services,
@@ -671,9 +673,17 @@ class TeleconsultsPage(Page):
             data = await self.services.teleconsults.attachment(url)
             await asyncio.to_thread(path.write_bytes, data)
 
+        patient_id = self.current.patient_id if self.current is not None else None
+
+        def saved(_result: object) -> None:
+            record_audited_act(
+                self.ctx, AuditAction.EXPORT, patient_id=patient_id, what="teleconsult-file"
+            )
+            self.message.setText(self.tr("Saved."))
+
         self.runner.run(
             fetch(),
             name=self.tr("Downloading the shared file"),
-            on_success=lambda _r: self.message.setText(self.tr("Saved.")),
+            on_success=saved,
             on_error=self._failed,
         )
