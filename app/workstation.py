@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import keyring
 
 from app.backend.client import FhirClient, TokenProvider
 from app.backend.errors import Unauthorized
@@ -28,6 +33,7 @@ from app.session.manager import SessionManager, oidc_config_for
 from app.session.offline import Identity, OfflineUnlock
 from app.session.oidc import OidcClient
 from app.session.tokens import TokenStore
+from offline_cache.errors import StoreError
 
 if TYPE_CHECKING:
     from app.domain.outbox import OutboxWriter
@@ -56,6 +62,10 @@ class Workstation:
         self.sync: SyncService | None = None
         #: Telemonitoring worklist, trends and alerts from the backend (issue 7); set in start().
         self.telemonitoring: FhirTelemonitoringSource | None = None
+        #: Where the clinicians' encrypted stores live.
+        self.vault_dir = paths.data_dir
+        #: Demo mode without an OS secret store: keys in memory, stores deleted at exit.
+        self.ephemeral_store = False
 
     def device_service(self) -> DeviceService:
         """Bluetooth devices (issue 6), created on first use on the OS adapter (in demo mode,
@@ -155,6 +165,8 @@ class Workstation:
         self.runtime.submit(self._start_services()).result(timeout=timeout_s)
 
     async def _start_services(self) -> None:
+        if self._settings.demo:
+            await self._demo_keys_without_secret_store()
         self.session = SessionManager(
             publish=self.bus.publish,
             offline=OfflineUnlock(self.paths.data_dir / "session" / "offline"),
@@ -174,6 +186,7 @@ class Workstation:
             publish=self.bus.publish,
             client_source=self.backend_client,
             parked_client_source=self._parked_client,
+            show_recovery_keys=not self.ephemeral_store,
         )
         self.runtime.add_shutdown_hook(self.sync.close)
         # A parked clinician who comes back reuses their open vault: make it the active one.
@@ -196,6 +209,32 @@ class Workstation:
             self.runtime.spawn(self._start_demo_backend(self.demo_backend), name="demo-backend")
             await self._start_demo_devices()
         _log.info("core services started")
+
+    async def _demo_keys_without_secret_store(self) -> None:
+        """Demo mode on a machine without an OS secret store (a fresh VM, a CI box): the demo
+        still works in full, with its keys in this process's memory and its encrypted stores in
+        a directory of this process that is deleted at exit. Outside demo mode the workstation
+        refuses to store health data without a secret store."""
+        from offline_cache.keys import SecretStore, SessionMemoryKeyring
+
+        try:
+            await asyncio.to_thread(SecretStore().check_available)
+            return
+        except StoreError:
+            pass
+        previous = keyring.get_keyring()
+        keyring.set_keyring(SessionMemoryKeyring())
+        root = self.paths.data_dir / "demo-session"
+        await asyncio.to_thread(_remove_stale_demo_stores, root)
+        self.vault_dir = root / str(os.getpid())
+        self.ephemeral_store = True
+        _log.warning("demo without a secret store: keys in memory, stores deleted at exit")
+
+        async def restore() -> None:  # registered first: runs after every store has closed
+            keyring.set_keyring(previous)
+            await asyncio.to_thread(shutil.rmtree, self.vault_dir, True)
+
+        self.runtime.add_shutdown_hook(restore)
 
     async def _start_demo_backend(self, backend: DemoBackend) -> None:
         """Start the bundled backend in the background: the window does not wait for it."""
@@ -243,7 +282,7 @@ class Workstation:
         """Open the clinician's encrypted offline store at login and start its sync."""
         assert self.sync is not None
         return await self.sync.open_for(
-            data_dir=self.paths.data_dir, tenant=self._settings.tenant, subject=identity.subject
+            data_dir=self.vault_dir, tenant=self._settings.tenant, subject=identity.subject
         )
 
     async def recover_offline_store(self, recovery_key: str) -> None:
@@ -258,7 +297,7 @@ class Workstation:
         if session.state is not SessionState.ACTIVE:
             raise SessionError("the workstation is locked: unlock it first")
         await restore_vault_key(
-            data_dir=self.paths.data_dir,
+            data_dir=self.vault_dir,
             tenant=self._settings.tenant,
             subject=session.identity.subject,
             recovery_key=recovery_key,
@@ -344,3 +383,25 @@ class Workstation:
             await self._close_client()
         self._settings = settings
         return settings
+
+
+def _remove_stale_demo_stores(root: Path) -> None:
+    """Delete the demo stores of demo processes that are gone (killed before their cleanup):
+    their keys died with them, so the files can never be read again."""
+    if not root.is_dir():
+        return
+    for entry in root.iterdir():
+        if entry.name.isdigit() and not _process_alive(int(entry.name)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: keep the files
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

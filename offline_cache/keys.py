@@ -112,6 +112,37 @@ class SecretStore:
             raise KeyringUnavailable(f"{_INSTALL_HINT} ({type(exc).__name__})") from exc
 
 
+class _NeverChosen:
+    """``priority`` of a backend that ``keyring`` must never select by itself."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> float:
+        raise RuntimeError("the session memory keyring is only ever set explicitly")
+
+
+class SessionMemoryKeyring(keyring.backend.KeyringBackend):
+    """Secrets held in this process's memory only, for demo mode on a machine without an OS
+    secret store. They vanish when the process ends, and with them the only key to what they
+    encrypt (the demo's synthetic data): nothing is ever written in clear. ``keyring`` never
+    selects it on its own (not viable); the workstation sets it explicitly in demo mode.
+    """
+
+    priority = _NeverChosen()  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self._values.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("no such secret")
+
+
 def new_key() -> bytes:
     """A fresh random 256-bit key."""
     return secrets.token_bytes(KEY_BYTES)

@@ -583,8 +583,11 @@ class SyncService:
         parked_client_source: ParkedClientSource | None = None,
         policy: RetryPolicy = RetryPolicy(),
         pull_interval_s: float | None = 300.0,
+        show_recovery_keys: bool = True,
     ) -> None:
         self._publish = publish
+        # False for stores whose key dies with the process (demo without a secret store).
+        self._show_recovery_keys = show_recovery_keys
         self._pull_interval_s = pull_interval_s
         self._client_source = client_source
         self._parked_client_source = parked_client_source
@@ -636,7 +639,7 @@ class SyncService:
             return VaultSession(self, None)
         self.problem = ""
         self.recoverable = False
-        self.recovery_key = opened.recovery_key
+        self.recovery_key = opened.recovery_key if self._show_recovery_keys else None
         await self._start_lane(subject, opened.vault)
         await self._park(previous)
         return VaultSession(self, opened.vault)

@@ -4,6 +4,10 @@
 <context>
     <name>SyncPage</name>
     <message>
+        <source>Demo without a system keyring: this session&apos;s work is stored encrypted with a key kept in memory, and deleted when you quit.</source>
+        <translation>Demo senza portachiavi di sistema: il lavoro di questa sessione è salvato cifrato con una chiave tenuta in memoria, e cancellato all&apos;uscita.</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/sync.py" line="37" />
         <source>Measurement</source>
         <translation>Misurazione</translation>

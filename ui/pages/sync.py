@@ -480,6 +480,11 @@ class SyncPage(Page):
             notice = self.tr("The offline store is not available: %1").replace("%1", self._problem)
         elif service is None or service.vault is None:
             notice = self.tr("Sign in to see and send the work saved on this computer.")
+        elif self.ctx.workstation.ephemeral_store:
+            notice = self.tr(
+                "Demo without a system keyring: this session's work is stored encrypted with a "
+                "key kept in memory, and deleted when you quit."
+            )
         else:
             notice = ""
         self.notice.setText(notice)
