@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -61,6 +64,35 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+#: Item data role of the navigation list: the area's keyboard shortcut, drawn right-aligned.
+SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _ShortcutDelegate(QStyledItemDelegate):
+    """Draws an area's shortcut right-aligned and muted after its title (any title length)."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        shortcut = index.data(SHORTCUT_ROLE)
+        if not shortcut:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.setPen(option.palette.color(role))
+        rect = option.rect.adjusted(0, 0, -6, 0)
+        align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(rect, int(align), str(shortcut))
+        painter.restore()
+
+
 class MainWindow(QMainWindow):
     """Areas on the left (Ctrl+1..8 or arrow keys), content on the right."""
 
@@ -75,6 +107,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(central)
         self.nav.setObjectName("areaNavigation")
         self.nav.setFixedWidth(210)
+        self.nav.setItemDelegate(_ShortcutDelegate(self.nav))
         self.stack = QStackedWidget(central)
         self.pages: list[Page] = []
         for area in AREAS:
@@ -185,8 +218,13 @@ class MainWindow(QMainWindow):
         for i, area in enumerate(AREAS):
             item = self.nav.item(i)
             title = area_title(area.title)
-            item.setText(f"{title}\tCtrl+{i + 1}")
-            item.setToolTip(title)
+            shortcut = QKeySequence(f"Ctrl+{i + 1}").toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
+            item.setText(title)
+            item.setData(SHORTCUT_ROLE, shortcut)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, shortcut)
+            item.setToolTip(f"{title} ({shortcut})")
         self._render_status()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -325,8 +325,8 @@
     </message>
     <message>
         <location filename="../../ui/pages/telemonitoring.py" line="473"/>
-        <source>None</source>
-        <translation>Nessuna</translation>
+        <source>No alert</source>
+        <translation>Nessun allarme</translation>
     </message>
     <message>
         <location filename="../../ui/pages/telemonitoring.py" line="517"/>
@@ -340,8 +340,8 @@
     </message>
     <message>
         <location filename="../../ui/pages/telemonitoring.py" line="540"/>
-        <source>Select a patient and press Enter to see the trends</source>
-        <translation>Seleziona un paziente e premi Invio per vedere gli andamenti</translation>
+        <source>Select a patient to see the alerts and trends</source>
+        <translation>Seleziona un paziente per vederne allarmi e andamenti</translation>
     </message>
     <message>
         <location filename="../../ui/pages/telemonitoring.py" line="590"/>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.entry import GuiSession, launch
+from ui.main_window import SHORTCUT_ROLE
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
     qtbot.waitUntil(
         lambda: w.windowTitle() == "Postazione di telemedicina - DIMOSTRAZIONE", timeout=5000
     )
-    assert w.nav.item(2).text().startswith("Telemonitoraggio")
+    assert w.nav.item(2).text() == "Telemonitoraggio"
     assert settings.apply_button.text() == "&Applica"
     assert session.workstation.settings.language == "it"
     assert '"language": "it"' in session.workstation.paths.settings_file.read_text()
@@ -94,7 +95,10 @@ def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
     QTest.keyClick(settings.language, Qt.Key.Key_Down)  # -> "English"
     QTest.keyClick(settings.apply_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.windowTitle() == "Telemedicine workstation - DEMO", timeout=5000)
-    assert w.nav.item(2).text().startswith("Telemonitoring")
+    assert w.nav.item(2).text() == "Telemonitoring"  # the shortcut is drawn, not in the text
+    assert w.nav.item(2).data(SHORTCUT_ROLE) == "Ctrl+3"
+    assert w.nav.item(2).data(Qt.ItemDataRole.AccessibleDescriptionRole) == "Ctrl+3"
+    assert w.nav.item(2).toolTip() == "Telemonitoring (Ctrl+3)"
     assert w.queue_label.text() == "To send: 7"
 
 

@@ -86,6 +86,12 @@ def test_worklist_trends_alerts_exports_and_actions(ctx, qtbot, tmp_path: Path) 
     assert urgencies == sorted(urgencies, reverse=True)
     assert page.patients[0].urgency()[0] == Severity.CRITICAL
     assert page.worklist.topLevelItemCount() == 4
+    calm = [p for p in page.patients if not p.active_alerts]
+    assert calm  # the demo has patients without alerts
+    rows = [page.worklist.topLevelItem(i) for i in range(4)]
+    assert [r.text(0) for r in rows if r.text(1) in {p.display_name for p in calm}] == [
+        "No alert"
+    ] * len(calm)
 
     # Filter by condition.
     page.condition_filter.setCurrentIndex(page.condition_filter.findData("heart-failure"))
@@ -335,3 +341,19 @@ def test_offline_copy_is_announced_and_a_new_clinician_starts_clean(ctx, qtbot) 
     )
     assert page.worklist.topLevelItemCount() == len(page.patients)
     assert not page.load_status.isVisible()
+
+
+def test_the_highlighted_patient_shows_its_alerts_and_trends(ctx, qtbot) -> None:
+    page = _page(ctx, qtbot, demo_source(now_utc=NOW))
+    second = page.worklist.topLevelItem(1)
+    page.worklist.setFocus()
+    QTest.keyClick(page.worklist, Qt.Key.Key_Down)  # keyboard only, no Enter
+    assert page.worklist.currentItem() is second
+    pid = page.selected_patient_id()
+    qtbot.waitUntil(
+        lambda: page.current is not None and page.current.patient_id == pid and not page.busy,
+        timeout=5000,
+    )
+    assert page.patient_label.text().startswith(page.current.display_name)
+    assert page.alert_list.count() == len(page.current.alerts) > 0
+    assert page.trend.parameters  # its trends are drawn

@@ -377,6 +377,10 @@ class TelemonitoringPage(Page):
         self.refresh_timer.setInterval(60_000)
         self.refresh_timer.timeout.connect(self._auto_refresh)
         self.refresh_timer.start()
+        self._follow_selection = QTimer(self)
+        self._follow_selection.setSingleShot(True)
+        self._follow_selection.setInterval(250)
+        self._follow_selection.timeout.connect(self._open_followed_selection)
         ctx.bridge.on(SessionDidChange, self._on_session)
         self.retranslate()
         self._update_actions()
@@ -521,7 +525,7 @@ class TelemonitoringPage(Page):
         for p in self.visible_patients():
             active = p.active_alerts
             top = max(active, key=lambda a: (a.severity, a.raised_at_utc), default=None)
-            urgency = severity_label(top.severity) if top else self.tr("None")
+            urgency = severity_label(top.severity) if top else self.tr("No alert")
             if len(active) > 1:
                 urgency += f" ({len(active)})"
             item = QTreeWidgetItem(
@@ -557,7 +561,15 @@ class TelemonitoringPage(Page):
         return next((p for p in self.patients if p.patient_id == patient_id), None)
 
     def _on_current_patient(self, *_: object) -> None:
+        """Master-detail: the highlighted patient's alerts and trends follow the selection
+        (after a short pause, so that arrowing down the list does not load every patient)."""
         self._update_actions()
+        self._follow_selection.start()
+
+    def _open_followed_selection(self) -> None:
+        pid = self.selected_patient_id()
+        if pid is not None and (self.current is None or self.current.patient_id != pid):
+            self.open_patient(pid)
 
     def _render_alerts(self) -> None:
         self.alert_list.clear()
@@ -588,7 +600,7 @@ class TelemonitoringPage(Page):
     def _render_patient_label(self) -> None:
         if self.current is None:
             self.patient_label.setText(
-                self.tr("Select a patient and press Enter to see the trends")
+                self.tr("Select a patient to see the alerts and trends")
             )
         else:
             plans = ", ".join(programme_label(pl.programme) for pl in self.current.plans)
