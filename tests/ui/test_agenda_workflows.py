@@ -27,6 +27,7 @@ from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
 from tests.integration.regional_sim_process import RunningSim
 from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
+from tests.ui.audit_acts import RecordedActs, record_acts
 from ui.bridge import Bridge
 from ui.clinical import clinical_services, use_services
 from ui.context import UiContext
@@ -66,26 +67,9 @@ def window(ctx: UiContext, qtbot) -> MainWindow:
     return w
 
 
-class RecordedActs:
-    """Stands in for the clinician's audit trail (the real one is tested over a real vault in
-    tests/integration/login): keeps what the pages record."""
-
-    def __init__(self) -> None:
-        self.acts: list[tuple[AuditAction, str | None, str | None]] = []
-
-    async def record(
-        self, action: AuditAction, *, patient_id: str | None = None, what: str | None = None
-    ) -> int:
-        self.acts.append((action, patient_id, what))
-        return len(self.acts)
-
-
 @pytest.fixture
 def audited(ctx: UiContext) -> RecordedActs:
-    acts = RecordedActs()
-    assert ctx.workstation.session is not None
-    ctx.workstation.session.audit = acts  # type: ignore[assignment]
-    return acts
+    return record_acts(ctx)
 
 
 def page(w: MainWindow, area: str) -> QWidget:

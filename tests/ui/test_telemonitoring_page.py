@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Paths, Settings
+from app.domain.audit import AuditAction
 from app.domain.telemonitoring import (
     AlertKind,
     AlertStatus,
@@ -41,6 +42,7 @@ from app.services.telemonitoring import (
 from app.session.events import SessionDidChange, SessionState
 from app.session.offline import Identity
 from app.workstation import Workstation
+from tests.ui.audit_acts import record_acts
 from ui.bridge import Bridge
 from ui.context import UiContext
 from ui.i18n import Translations
@@ -344,7 +346,12 @@ def test_offline_copy_is_announced_and_a_new_clinician_starts_clean(ctx, qtbot) 
 
 
 def test_the_highlighted_patient_shows_its_alerts_and_trends(ctx, qtbot) -> None:
+    acts = record_acts(ctx)
     page = _page(ctx, qtbot, demo_source(now_utc=NOW))
+    # The most urgent patient is highlighted at load, and opened.
+    first = page.worklist.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole)
+    qtbot.waitUntil(lambda: page.current is not None and page.current.patient_id == first)
+    qtbot.waitUntil(lambda: not page.busy)
     second = page.worklist.topLevelItem(1)
     page.worklist.setFocus()
     QTest.keyClick(page.worklist, Qt.Key.Key_Down)  # keyboard only, no Enter
@@ -357,3 +364,12 @@ def test_the_highlighted_patient_shows_its_alerts_and_trends(ctx, qtbot) -> None
     assert page.patient_label.text().startswith(page.current.display_name)
     assert page.alert_list.count() == len(page.current.alerts) > 0
     assert page.trend.parameters  # its trends are drawn
+    # Each patient whose trends were shown is an opened record.
+    qtbot.waitUntil(lambda: len(acts.acts) == 2, timeout=5000)
+    assert acts.acts == [
+        (AuditAction.OPEN_RECORD, first, "telemonitoring-trends"),
+        (AuditAction.OPEN_RECORD, pid, "telemonitoring-trends"),
+    ]
+    page.refresh()  # a reload of the open patient is not a new opening
+    qtbot.waitUntil(lambda: not page.busy, timeout=5000)
+    assert len(acts.acts) == 2

@@ -648,6 +648,13 @@ class TelemonitoringPage(Page):
                 self.trend.show_last((old_range[1] - old_range[0]) / 1.02)
             else:
                 self.trend.show_last(30 * 86400.0)
+            if not keep_range:  # a reload of the same patient is not a new opening
+                record_audited_act(
+                    self.ctx,
+                    AuditAction.OPEN_RECORD,
+                    patient_id=patient_id,
+                    what="telemonitoring-trends",
+                )
             self.patient_opened.emit(patient_id)
 
         self._submit(load(), name=self.tr("Loading the trends"), on_success=loaded)
