@@ -7,10 +7,8 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
-from tests.fixtures.secret_service import SecretServiceSession
 from tests.fixtures.secret_service import secret_service as secret_service  # noqa: F401
 from tests.integration.contract.servers import REPO_ROOT, node_server
-from tests.integration.login.os_keyring import keyring_backend
 
 OIDC_DIR = REPO_ROOT / "tests" / "oidc"
 CLIENT_ID = "telemed-workstation"
@@ -31,14 +29,6 @@ def oidc_provider(
         "oidc-provider", cwd=OIDC_DIR, args=args, env={"PATH": "/usr/bin:/bin"}, timeout_s=timeout_s
     ) as (issuer, _):
         yield issuer
-
-
-@pytest.fixture
-def os_keyring(secret_service: SecretServiceSession) -> Iterator[SecretServiceSession]:
-    """A real gnome-keyring that the app's ``keyring`` calls use (the shared fixture only sets
-    environment variables, which ``keyring`` reads once per process)."""
-    with keyring_backend(secret_service):
-        yield secret_service
 
 
 @pytest.fixture(scope="module")
