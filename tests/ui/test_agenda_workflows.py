@@ -17,20 +17,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.backend import FhirClient
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.audit import AuditAction
 from app.domain.telemonitoring import Parameter
 from app.domain.workflows import AgendaItemKind, TeleconsultStatus
 from app.services.agenda import CallDidRequest
 from app.services.clinical import ClinicalServices
 from app.services.telemonitoring import TeleassistanceDidRequest
-from app.workstation import Workstation
 from tests.integration.regional_sim_process import RunningSim
 from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
-from ui.bridge import Bridge
+from tests.ui.workstation_context import workstation_context
 from ui.clinical import clinical_services, use_services
 from ui.context import UiContext
-from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.pages.agenda import AgendaPage
 from ui.pages.patient import PatientPage
@@ -49,11 +47,8 @@ CARDIO = "Practitioner/prac-card-romano"
 
 @pytest.fixture
 def ctx(qapp, sim: RunningSim) -> Iterator[UiContext]:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    yield UiContext(ws, bridge, Translations(QApplication.instance()))
-    ws.stop()
+    with workstation_context(Settings(backend_url=sim.url)) as ctx:
+        yield ctx
 
 
 @pytest.fixture

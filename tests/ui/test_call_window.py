@@ -12,13 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.services.calls import CallDidEnd, CallState, Level
-from app.workstation import Workstation
 from tests.integration.regional_sim_process import RunningSim, regional_sim
-from ui.bridge import Bridge
+from tests.ui.workstation_context import workstation_context
 from ui.context import UiContext
-from ui.i18n import Translations
 from ui.lock_screen import ShellLock
 from ui.main_window import MainWindow
 from ui.pages.calls import CallsPage, PrecheckDialog
@@ -38,13 +36,8 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
 
 @pytest.fixture
 def ctx(qapp: QApplication, sim: RunningSim) -> Iterator[UiContext]:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    translations = Translations(QApplication.instance())
-    translations.apply("en")
-    yield UiContext(ws, bridge, translations)
-    ws.stop()
+    with workstation_context(Settings(backend_url=sim.url), language="en") as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.telemonitoring import (
     AlertKind,
     AlertStatus,
@@ -40,10 +40,7 @@ from app.services.telemonitoring import (
 )
 from app.session.events import SessionDidChange, SessionState
 from app.session.offline import Identity
-from app.workstation import Workstation
-from ui.bridge import Bridge
-from ui.context import UiContext
-from ui.i18n import Translations
+from tests.ui.workstation_context import workstation_context
 from ui.pages.telemonitoring import ManualEntryDialog, TelemonitoringPage
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -51,11 +48,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ctx(qapp):
-    ws = Workstation(settings=Settings(), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    yield UiContext(ws, bridge, Translations(QApplication.instance()))
-    ws.stop()
+    with workstation_context(Settings()) as ctx:
+        yield ctx
 
 
 def _controls(root: QWidget) -> list[QWidget]:
