@@ -24,8 +24,8 @@ from app.domain.workflows import AgendaItemKind, TeleconsultStatus
 from app.services.agenda import CallDidRequest
 from app.services.clinical import ClinicalServices
 from app.services.telemonitoring import TeleassistanceDidRequest
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
-from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
 from tests.ui.workstation_context import workstation_context
 from ui.clinical import clinical_services, use_services
 from ui.context import UiContext

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.config import Settings
 from app.services.calls import CallDidEnd, CallState, Level
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
+from tests.integration.regional_sim_process import RunningSim
 from tests.ui.workstation_context import workstation_context
 from ui.context import UiContext
 from ui.lock_screen import ShellLock
@@ -24,14 +25,6 @@ from video.call import Call, CallTimeouts, ChatDidArrive, VitalsDidArrive
 from video.signaling import WebSocketSignaling
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    with regional_sim(
-        tmp_path_factory.mktemp("sim") / "sim.db", extra_args=["--seed", "demo"]
-    ) as s:
-        yield s
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication
 from app.config import Settings
 from app.domain.workflows import AgendaItemKind
 from app.services.calls import CallDidEnd
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
 from tests.integration.video.peers import join_as_patient, patient_browser
-from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
 from tests.ui.workstation_context import workstation_context
 from ui.main_window import MainWindow
 

@@ -17,8 +17,8 @@ from app.services.sync import SyncWorker
 from devices.lab import BloodPressureMonitor, VirtualRadio
 from devices.prompter import FixedPrompter
 from devices.transport import Backends, BleTransport, ConnectPolicy
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
-from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
 from tests.ui.workstation_context import workstation_context
 from tests.unit.offline_cache.conftest import open_test_vault
 from ui.clinical import clinical_services
