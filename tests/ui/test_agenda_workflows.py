@@ -26,6 +26,7 @@ from app.services.clinical import ClinicalServices
 from app.services.telemonitoring import TeleassistanceDidRequest
 from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
+from tests.ui.agenda_rows import agenda_row
 from tests.ui.workstation_context import workstation_context
 from ui.clinical import clinical_services, use_services
 from ui.context import UiContext
@@ -229,12 +230,7 @@ def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
     act_as(agenda, qtbot, NURSE)
     items = agenda.agenda.items
     assert [i.kind for i in items].count(AgendaItemKind.TELEASSISTANCE) == 4
-    alert_row = next(
-        agenda.list.topLevelItem(i)
-        for i in range(agenda.list.topLevelItemCount())
-        if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-        is AgendaItemKind.ALERT
-    )
+    alert_row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.ALERT)
     alert = alert_row.data(0, Qt.ItemDataRole.UserRole)
     agenda.list.setCurrentItem(alert_row)
     assert agenda.ack_button.isEnabled() and agenda.call_button.isEnabled()
@@ -255,12 +251,7 @@ def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
     assert flag["status"] == "inactive" and flag["author"]["reference"] == NURSE
 
     # Teleassistance from the next teleassistance slot: the calls area is asked to start it.
-    slot_row = next(
-        agenda.list.topLevelItem(i)
-        for i in range(agenda.list.topLevelItemCount())
-        if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-        is AgendaItemKind.TELEASSISTANCE
-    )
+    slot_row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.TELEASSISTANCE)
     agenda.list.setCurrentItem(slot_row)
     with qtbot.waitSignal(agenda.call_requested, timeout=3000) as blocker:
         agenda.call_button.click()

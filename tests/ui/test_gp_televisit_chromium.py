@@ -18,6 +18,7 @@ from app.services.calls import CallDidEnd
 from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
 from tests.integration.video.peers import join_as_patient, patient_browser
+from tests.ui.agenda_rows import agenda_row
 from tests.ui.workstation_context import workstation_context
 from ui.main_window import MainWindow
 
@@ -44,12 +45,7 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
         assert agenda.agenda.practitioner_ref == GP
 
         # 1. The first televisit of the day: open the patient (Enter), then start the call.
-        row = next(
-            agenda.list.topLevelItem(i)
-            for i in range(agenda.list.topLevelItemCount())
-            if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-            is AgendaItemKind.TELEVISIT
-        )
+        row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.TELEVISIT)
         item = row.data(0, Qt.ItemDataRole.UserRole)
         agenda.list.setCurrentItem(row)
         agenda.list.setFocus()
@@ -138,10 +134,5 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
             ),
             timeout=15_000,
         )
-        done_row = next(
-            agenda.list.topLevelItem(i)
-            for i in range(agenda.list.topLevelItemCount())
-            if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).resource_ref
-            == item.resource_ref
-        )
+        done_row = agenda_row(agenda, lambda shown: shown.resource_ref == item.resource_ref)
         assert done_row.text(4) == "Done"
