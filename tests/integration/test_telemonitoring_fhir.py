@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,17 +17,11 @@ from app.domain.telemonitoring import Parameter, Provenance, Reading, Severity
 from app.services.clinical_vault import VaultPulledResources, VaultSnapshotStore
 from app.services.sync import pull_updates_into_cache
 from app.services.telemonitoring import FhirTelemonitoringSource, OfflineCopy, UnknownPatient
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
+from tests.integration.regional_sim_process import RunningSim
 from tests.unit.offline_cache.conftest import open_test_vault
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    db = tmp_path_factory.mktemp("tm-sim") / "demo.db"
-    with regional_sim(db, extra_args=["--seed", "demo"]) as running:
-        yield running
 
 
 async def test_plans_thresholds_series_and_flags_from_the_backend(sim: RunningSim) -> None:

@@ -3,10 +3,9 @@ GP's day; signing out clears the agenda and the open patient."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from app.domain.workflows import AgendaItemKind
 from app.session.events import SessionDidChange, SessionState
+from tests.ui.agenda_rows import agenda_row
 from ui.clinical import clinical_services
 from ui.entry import launch
 
@@ -29,12 +28,7 @@ def test_demo_session_drives_the_agenda_and_sign_out_clears_it(qtbot, tmp_path) 
         assert services.practitioner_ref == "Practitioner/prac-mmg-bianchi"
         assert agenda.acting.currentData() == services.practitioner_ref
         assert w.grab().save(str(tmp_path / "demo_agenda.png"))
-        row = next(
-            agenda.list.topLevelItem(i)
-            for i in range(agenda.list.topLevelItemCount())
-            if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-            is AgendaItemKind.TELEVISIT
-        )
+        row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.TELEVISIT)
         agenda.list.setCurrentItem(row)
         agenda.open_button.click()
         qtbot.waitUntil(lambda: patient.header is not None, timeout=15_000)

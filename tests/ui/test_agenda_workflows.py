@@ -17,21 +17,20 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.backend import FhirClient
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.audit import AuditAction
 from app.domain.telemonitoring import Parameter
 from app.domain.workflows import AgendaItemKind, TeleconsultStatus
 from app.services.agenda import CallDidRequest
 from app.services.clinical import ClinicalServices
 from app.services.telemonitoring import TeleassistanceDidRequest
-from app.workstation import Workstation
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
-from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
+from tests.ui.agenda_rows import agenda_row
 from tests.ui.audit_acts import RecordedActs, record_acts
-from ui.bridge import Bridge
+from tests.ui.workstation_context import workstation_context
 from ui.clinical import clinical_services, use_services
 from ui.context import UiContext
-from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.pages.agenda import AgendaPage
 from ui.pages.patient import PatientPage
@@ -50,11 +49,8 @@ CARDIO = "Practitioner/prac-card-romano"
 
 @pytest.fixture
 def ctx(qapp, sim: RunningSim) -> Iterator[UiContext]:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    yield UiContext(ws, bridge, Translations(QApplication.instance()))
-    ws.stop()
+    with workstation_context(Settings(backend_url=sim.url)) as ctx:
+        yield ctx
 
 
 @pytest.fixture
@@ -218,12 +214,7 @@ def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
     act_as(agenda, qtbot, NURSE)
     items = agenda.agenda.items
     assert [i.kind for i in items].count(AgendaItemKind.TELEASSISTANCE) == 4
-    alert_row = next(
-        agenda.list.topLevelItem(i)
-        for i in range(agenda.list.topLevelItemCount())
-        if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-        is AgendaItemKind.ALERT
-    )
+    alert_row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.ALERT)
     alert = alert_row.data(0, Qt.ItemDataRole.UserRole)
     agenda.list.setCurrentItem(alert_row)
     assert agenda.ack_button.isEnabled() and agenda.call_button.isEnabled()
@@ -244,12 +235,7 @@ def test_nurse_acknowledges_an_alert_and_starts_teleassistance(
     assert flag["status"] == "inactive" and flag["author"]["reference"] == NURSE
 
     # Teleassistance from the next teleassistance slot: the calls area is asked to start it.
-    slot_row = next(
-        agenda.list.topLevelItem(i)
-        for i in range(agenda.list.topLevelItemCount())
-        if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-        is AgendaItemKind.TELEASSISTANCE
-    )
+    slot_row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.TELEASSISTANCE)
     agenda.list.setCurrentItem(slot_row)
     with qtbot.waitSignal(agenda.call_requested, timeout=3000) as blocker:
         agenda.call_button.click()

@@ -12,13 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.services.calls import CallDidEnd, CallState, Level
-from app.workstation import Workstation
-from tests.integration.regional_sim_process import RunningSim, regional_sim
-from ui.bridge import Bridge
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
+from tests.integration.regional_sim_process import RunningSim
+from tests.ui.workstation_context import workstation_context
 from ui.context import UiContext
-from ui.i18n import Translations
 from ui.lock_screen import ShellLock
 from ui.main_window import MainWindow
 from ui.pages.calls import CallsPage, PrecheckDialog
@@ -28,23 +27,10 @@ from video.signaling import WebSocketSignaling
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    with regional_sim(
-        tmp_path_factory.mktemp("sim") / "sim.db", extra_args=["--seed", "demo"]
-    ) as s:
-        yield s
-
-
 @pytest.fixture
 def ctx(qapp: QApplication, sim: RunningSim) -> Iterator[UiContext]:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    translations = Translations(QApplication.instance())
-    translations.apply("en")
-    yield UiContext(ws, bridge, translations)
-    ws.stop()
+    with workstation_context(Settings(backend_url=sim.url), language="en") as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -12,16 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.workflows import AgendaItemKind
 from app.services.calls import CallDidEnd
-from app.workstation import Workstation
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
 from tests.integration.video.peers import join_as_patient, patient_browser
-from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
-from ui.bridge import Bridge
-from ui.context import UiContext
-from ui.i18n import Translations
+from tests.ui.agenda_rows import agenda_row
+from tests.ui.workstation_context import workstation_context
 from ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.integration, pytest.mark.chromium, pytest.mark.slow]
@@ -32,11 +30,9 @@ GP = "Practitioner/prac-mmg-bianchi"
 def test_gp_televisit_agenda_call_with_chromium_patient_report(
     qapp: QApplication, qtbot: Any, sim: RunningSim, tmp_path: Path
 ) -> None:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    runtime = ws.runtime
-    try:
-        ctx = UiContext(ws, Bridge(ws.runtime, ws.bus), Translations(QApplication.instance()))
+    with workstation_context(Settings(backend_url=sim.url)) as ctx:
+        ws = ctx.workstation
+        runtime = ws.runtime
         window = MainWindow(ctx)
         qtbot.addWidget(window)
         window.resize(1300, 850)
@@ -49,12 +45,7 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
         assert agenda.agenda.practitioner_ref == GP
 
         # 1. The first televisit of the day: open the patient (Enter), then start the call.
-        row = next(
-            agenda.list.topLevelItem(i)
-            for i in range(agenda.list.topLevelItemCount())
-            if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).kind
-            is AgendaItemKind.TELEVISIT
-        )
+        row = agenda_row(agenda, lambda shown: shown.kind is AgendaItemKind.TELEVISIT)
         item = row.data(0, Qt.ItemDataRole.UserRole)
         agenda.list.setCurrentItem(row)
         agenda.list.setFocus()
@@ -143,12 +134,5 @@ def test_gp_televisit_agenda_call_with_chromium_patient_report(
             ),
             timeout=15_000,
         )
-        done_row = next(
-            agenda.list.topLevelItem(i)
-            for i in range(agenda.list.topLevelItemCount())
-            if agenda.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).resource_ref
-            == item.resource_ref
-        )
+        done_row = agenda_row(agenda, lambda shown: shown.resource_ref == item.resource_ref)
         assert done_row.text(4) == "Done"
-    finally:
-        ws.stop()

@@ -13,7 +13,6 @@ from app.session.events import SessionState
 from app.session.offline import Identity
 from tests.fixtures.secret_service import SecretServiceSession
 from tests.fixtures.secret_service import secret_service as secret_service  # noqa: F401
-from tests.integration.login.os_keyring import keyring_backend
 from ui.entry import GuiSession, launch
 from ui.lock_screen import LockScreen, ShellLock
 
@@ -195,10 +194,7 @@ def test_outside_demo_mode_nothing_shows_before_login_then_pin_is_set(
     from app.session.demo import demo_browser
     from tests.integration.regional_sim_process import regional_sim
 
-    with (
-        keyring_backend(secret_service),
-        regional_sim(tmp_path / "sim.sqlite3", extra_args=["--seed", "demo"]) as sim,
-    ):
+    with regional_sim(tmp_path / "sim.sqlite3", extra_args=["--seed", "demo"]) as sim:
         config = telemed_home / "config"
         config.mkdir(parents=True)
         (config / "settings.json").write_text(json.dumps({"backend_url": sim.url}))

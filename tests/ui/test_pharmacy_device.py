@@ -10,22 +10,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.services.devices import DeviceService
 from app.services.sync import SyncWorker
-from app.workstation import Workstation
 from devices.lab import BloodPressureMonitor, VirtualRadio
 from devices.prompter import FixedPrompter
 from devices.transport import Backends, BleTransport, ConnectPolicy
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
-from tests.integration.workflows.conftest import sim as sim  # one demo regional_sim per module
+from tests.ui.workstation_context import workstation_context
 from tests.unit.offline_cache.conftest import open_test_vault
-from ui.bridge import Bridge
 from ui.clinical import clinical_services
-from ui.context import UiContext
-from ui.i18n import Translations
 from ui.pages.patient import PatientPage
 from ui.pages.pharmacy import PointOfCareDialog
 
@@ -37,11 +33,9 @@ PHARMA = "Practitioner/prac-farm-ferrari"
 def test_point_of_care_with_a_bluetooth_monitor(
     qapp, qtbot, sim: RunningSim, tmp_path: Path
 ) -> None:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    core = ws.runtime
-    try:
-        ctx = UiContext(ws, Bridge(ws.runtime, ws.bus), Translations(QApplication.instance()))
+    with workstation_context(Settings(backend_url=sim.url)) as ctx:
+        ws = ctx.workstation
+        core = ws.runtime
         clinical_services(ctx).practitioner_ref = PHARMA
 
         async def setup() -> tuple[VirtualRadio, BloodPressureMonitor, DeviceService, object]:
@@ -113,5 +107,3 @@ def test_point_of_care_with_a_bluetooth_monitor(
             await radio.__aexit__(None, None, None)
 
         core.submit(teardown()).result(20)
-    finally:
-        ws.stop()

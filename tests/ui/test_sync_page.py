@@ -15,16 +15,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.backend.client import FhirClient
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.outbox import ResourceUpdate
 from app.services.sync import SyncStoreDidChange
-from app.workstation import Workstation
 from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.ui.workstation_context import workstation_context
 from tests.unit.offline_cache.conftest import open_test_vault
 from tests.unit.offline_cache.units import measurement_unit
-from ui.bridge import Bridge
 from ui.context import UiContext
-from ui.i18n import Translations
 from ui.pages.sync import SyncPage
 
 pytestmark = pytest.mark.integration
@@ -38,11 +36,8 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
 
 @pytest.fixture
 def ctx(qapp, sim: RunningSim) -> Iterator[UiContext]:
-    ws = Workstation(settings=Settings(backend_url=sim.url), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    yield UiContext(ws, bridge, Translations(QApplication.instance()))
-    ws.stop()
+    with workstation_context(Settings(backend_url=sim.url)) as ctx:
+        yield ctx
 
 
 def test_refused_item_is_explained_retried_and_sent(
@@ -145,12 +140,8 @@ def test_italian_texts(ctx: UiContext, qtbot) -> None:
 
 def test_offline_items_wait_with_an_explanation(qapp, qtbot, tmp_path: Path) -> None:
     # A backend address where nothing listens: the workstation is offline.
-    ws = Workstation(
-        settings=Settings(backend_url="http://127.0.0.1:9"), paths=Paths.default().ensure()
-    )
-    ws.start()
-    try:
-        ctx = UiContext(ws, Bridge(ws.runtime, ws.bus), Translations(QApplication.instance()))
+    with workstation_context(Settings(backend_url="http://127.0.0.1:9")) as ctx:
+        ws = ctx.workstation
         page = SyncPage(ctx)
         qtbot.addWidget(page)
         page.show()
@@ -173,5 +164,3 @@ def test_offline_items_wait_with_an_explanation(qapp, qtbot, tmp_path: Path) -> 
         )
         assert page.state_value.text() == "Offline: work is saved on this computer"
         assert page.pending_value.text() == "1" and page.dead_table.rowCount() == 0
-    finally:
-        ws.stop()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.audit import AuditAction
 from app.domain.telemonitoring import (
     AlertKind,
@@ -41,11 +41,8 @@ from app.services.telemonitoring import (
 )
 from app.session.events import SessionDidChange, SessionState
 from app.session.offline import Identity
-from app.workstation import Workstation
 from tests.ui.audit_acts import record_acts
-from ui.bridge import Bridge
-from ui.context import UiContext
-from ui.i18n import Translations
+from tests.ui.workstation_context import workstation_context
 from ui.pages.telemonitoring import ManualEntryDialog, TelemonitoringPage
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -53,11 +50,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ctx(qapp):
-    ws = Workstation(settings=Settings(), paths=Paths.default().ensure())
-    ws.start()
-    bridge = Bridge(ws.runtime, ws.bus)
-    yield UiContext(ws, bridge, Translations(QApplication.instance()))
-    ws.stop()
+    with workstation_context(Settings()) as ctx:
+        yield ctx
 
 
 def _controls(root: QWidget) -> list[QWidget]:

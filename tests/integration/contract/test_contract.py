@@ -22,8 +22,8 @@ from app.backend import (
     PreconditionFailed,
 )
 from tests.integration.contract.conftest import expect_gap
-from tests.integration.contract.proxy import CorruptingProxy
 from tests.integration.contract.servers import FhirServer
+from tests.integration.fhir_proxy import CorruptingProxy
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ unchanged.
 
 import asyncio
 import contextlib
-import subprocess
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,6 +34,7 @@ from dbus_fast.service import ServiceInterface, dbus_method, dbus_property
 
 from devices.lab.bleak_backend import advertisement_data, uuid_str
 from devices.lab.radio import VirtualRadio
+from tests.integration.processes import running_process, wait_for_line
 
 _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -51,6 +52,8 @@ _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configura
 """
 
 ADAPTER = "/org/bluez/hci0"
+_ADDRESS_RE = re.compile(r"\S+")  # --print-address: the first line is the bus address
+_START_TIMEOUT_S = 10.0
 
 
 @contextlib.contextmanager
@@ -60,27 +63,12 @@ def private_system_bus() -> Iterator[str]:
         socket = Path(tmp) / "system_bus_socket"
         config = Path(tmp) / "system.conf"
         config.write_text(_CONFIG.format(socket=socket))
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv
-            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            address = proc.stdout.readline().strip()
-            if not address:
-                raise RuntimeError("dbus-daemon did not start")
-            yield address
-        finally:
-            if proc.stdout is not None:
-                proc.stdout.close()
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+        cmd = ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"]
+        with running_process(cmd, capture_output=True, stop_timeout_s=5) as proc:
+            address = wait_for_line(
+                proc, name="dbus-daemon", pattern=_ADDRESS_RE, timeout_s=_START_TIMEOUT_S
+            )
+            yield address.group(0)
 
 
 def _att_error(exc: att.ATT_Error) -> DBusError:

@@ -5,7 +5,7 @@ alert's Flag is queued in the real SQLCipher outbox after the measurement."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,18 +19,11 @@ from devices.lab import BloodPressureMonitor, VirtualRadio
 from devices.prompter import FixedPrompter
 from devices.transport import BleTransport
 from offline_cache.outbox import Outbox
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.devices.outbox_reading import open_outbox, stored_bundles
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.regional_sim_process import RunningSim
 
 pytestmark = [pytest.mark.bumble, pytest.mark.integration]
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    with regional_sim(
-        tmp_path_factory.mktemp("poc-tm") / "demo.db", extra_args=["--seed", "demo"]
-    ) as s:
-        yield s
 
 
 @pytest.fixture

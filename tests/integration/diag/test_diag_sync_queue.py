@@ -17,7 +17,6 @@ from app.services.diagnostics import Status, check_sync_queue
 from app.services.sync import open_user_vault
 from tests.fixtures.secret_service import SecretServiceSession
 from tests.fixtures.secret_service import secret_service as secret_service
-from tests.integration.login.os_keyring import keyring_backend
 
 pytestmark = pytest.mark.integration
 
@@ -36,8 +35,7 @@ async def test_queue_depth_and_dead_letters_of_a_real_vault(
     secret_service: SecretServiceSession, telemed_home: Path
 ) -> None:
     paths = Paths.default().ensure()
-    with keyring_backend(secret_service):
-        await _fill_and_check(paths)
+    await _fill_and_check(paths)
 
 
 async def _fill_and_check(paths: Paths) -> None:

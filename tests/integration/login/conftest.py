@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
-from tests.fixtures.secret_service import SecretServiceSession
 from tests.fixtures.secret_service import secret_service as secret_service  # noqa: F401
-from tests.integration.contract.servers import NODE, REPO_ROOT, FhirServer, _process
-from tests.integration.login.os_keyring import keyring_backend
+from tests.integration.contract.servers import REPO_ROOT, node_server
 
 OIDC_DIR = REPO_ROOT / "tests" / "oidc"
 CLIENT_ID = "telemed-workstation"
@@ -24,29 +21,14 @@ def oidc_provider(
     """Run tests/oidc/server.mjs; yields the issuer URL (needs installers/setup.d/35-oidc.sh)."""
     if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("tests/oidc/node_modules is missing: run installers/setup.d/35-oidc.sh")
-    cmd = [
-        str(NODE), "server.mjs", "--host", "127.0.0.1", "--port", "0",
+    args = [
+        "--host", "127.0.0.1", "--port", "0",
         "--access-ttl", str(access_ttl_s), "--id-ttl", str(id_ttl_s),
     ]  # fmt: skip
-    server: FhirServer
-    with _process(
-        "oidc-provider",
-        cmd,
-        listen_re=re.compile(r"oidc-provider listening on (http://127\.0\.0\.1:\d+)"),
-        cwd=OIDC_DIR,
-        env={"PATH": "/usr/bin:/bin"},
-        fhir_suffix="",
-        timeout_s=timeout_s,
-    ) as server:
-        yield server.fhir_base
-
-
-@pytest.fixture
-def os_keyring(secret_service: SecretServiceSession) -> Iterator[SecretServiceSession]:
-    """A real gnome-keyring that the app's ``keyring`` calls use (the shared fixture only sets
-    environment variables, which ``keyring`` reads once per process)."""
-    with keyring_backend(secret_service):
-        yield secret_service
+    with node_server(
+        "oidc-provider", cwd=OIDC_DIR, args=args, env={"PATH": "/usr/bin:/bin"}, timeout_s=timeout_s
+    ) as (issuer, _):
+        yield issuer
 
 
 @pytest.fixture(scope="module")

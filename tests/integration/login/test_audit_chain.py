@@ -107,9 +107,9 @@ async def _verify_again(tmp_path: Path, store: SecretStore) -> list[Event]:
 
 
 async def test_an_edited_entry_is_reported(
-    tmp_path: Path, os_keyring: SecretServiceSession
+    tmp_path: Path, secret_service: SecretServiceSession
 ) -> None:
-    store = SecretStore(os_keyring.backend)
+    store = SecretStore(secret_service.backend)
     path, key = await _record_all(tmp_path, store)
     await asyncio.to_thread(
         _tamper,
@@ -123,9 +123,9 @@ async def test_an_edited_entry_is_reported(
 
 
 async def test_a_row_rewritten_with_another_type_is_reported_not_crashing(
-    tmp_path: Path, os_keyring: SecretServiceSession
+    tmp_path: Path, secret_service: SecretServiceSession
 ) -> None:
-    store = SecretStore(os_keyring.backend)
+    store = SecretStore(secret_service.backend)
     path, key = await _record_all(tmp_path, store)
     await asyncio.to_thread(
         _tamper, path, key, "UPDATE audit_chain SET entry_json = 'forged' WHERE seq = 4"
@@ -136,9 +136,9 @@ async def test_a_row_rewritten_with_another_type_is_reported_not_crashing(
 
 
 async def test_a_deleted_middle_entry_is_reported(
-    tmp_path: Path, os_keyring: SecretServiceSession
+    tmp_path: Path, secret_service: SecretServiceSession
 ) -> None:
-    store = SecretStore(os_keyring.backend)
+    store = SecretStore(secret_service.backend)
     path, key = await _record_all(tmp_path, store)
     await asyncio.to_thread(_tamper, path, key, "DELETE FROM audit_chain WHERE seq = 2")
     events = await _verify_again(tmp_path, store)
@@ -146,9 +146,9 @@ async def test_a_deleted_middle_entry_is_reported(
 
 
 async def test_entries_cut_off_the_end_are_reported_by_the_anchor(
-    tmp_path: Path, os_keyring: SecretServiceSession
+    tmp_path: Path, secret_service: SecretServiceSession
 ) -> None:
-    store = SecretStore(os_keyring.backend)
+    store = SecretStore(secret_service.backend)
     path, key = await _record_all(tmp_path, store)
     await asyncio.to_thread(_tamper, path, key, "DELETE FROM audit_chain WHERE seq >= 5")
     events = await _verify_again(tmp_path, store)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -12,16 +12,10 @@ from app.session.demo import demo_browser
 from app.session.errors import AuthorizationDenied, ReauthenticationRequired, TokenRejected
 from app.session.manager import oidc_config_for
 from app.session.oidc import OidcClient
-from tests.integration.regional_sim_process import RunningSim, regional_sim
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
+from tests.integration.regional_sim_process import RunningSim
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    db = tmp_path_factory.mktemp("sim") / "sim.sqlite3"
-    with regional_sim(db, extra_args=["--seed", "demo"]) as running:
-        yield running
 
 
 @pytest.fixture

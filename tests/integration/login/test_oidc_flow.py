@@ -76,7 +76,7 @@ class FakeClock:
 
 
 async def test_login_in_the_browser_keeps_tokens_only_in_the_secret_store(
-    client: OidcClient, browser: HeadlessBrowser, issuer: str, os_keyring: SecretServiceSession,
+    client: OidcClient, browser: HeadlessBrowser, issuer: str, secret_service: SecretServiceSession,
     telemed_home: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
     tokens = await client.login(browser)
@@ -100,7 +100,7 @@ async def test_login_in_the_browser_keeps_tokens_only_in_the_secret_store(
 
 
 async def test_refresh_happens_before_expiry_and_rotated_refresh_token_cannot_be_replayed(
-    issuer: str, browser: HeadlessBrowser, os_keyring: SecretServiceSession
+    issuer: str, browser: HeadlessBrowser, secret_service: SecretServiceSession
 ) -> None:
     clock = FakeClock()
     client = OidcClient(OidcConfig(issuer=issuer, client_id=CLIENT_ID), clock=clock)
@@ -130,7 +130,7 @@ async def test_refresh_happens_before_expiry_and_rotated_refresh_token_cannot_be
 async def test_expired_access_token_is_refused_by_the_server_and_refreshed(
     provider_factory: Callable[..., AbstractContextManager[str]],
     browser: HeadlessBrowser,
-    os_keyring: SecretServiceSession,
+    secret_service: SecretServiceSession,
 ) -> None:
     with provider_factory(access_ttl_s=2) as short_issuer:
         client = OidcClient(OidcConfig(issuer=short_issuer, client_id=CLIENT_ID))
@@ -257,7 +257,7 @@ async def test_provider_error_and_silent_browser_are_reported(issuer: str) -> No
 
 
 async def test_an_ended_regional_session_is_announced_once(
-    issuer: str, browser: HeadlessBrowser, os_keyring: SecretServiceSession, tmp_path: Path
+    issuer: str, browser: HeadlessBrowser, secret_service: SecretServiceSession, tmp_path: Path
 ) -> None:
     from app.events import Event
     from app.session.errors import NotLoggedIn

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
-from app.config import Paths, Settings
+from app.config import Settings
 from app.domain.audit import AuditAction, AuditEntry
 from app.session.errors import SessionError
 from app.session.offline import Identity
@@ -21,10 +20,9 @@ from app.workstation import Workstation
 from offline_cache.keys import SecretStore, format_recovery_key
 from offline_cache.vault import Vault, VaultId
 from tests.fixtures.secret_service import SecretServiceSession
+from tests.ui.workstation_context import workstation_context
 from tests.unit.offline_cache.units import measurement_unit
-from ui.bridge import Bridge
 from ui.context import UiContext
-from ui.i18n import Translations
 from ui.pages.sync import SyncPage
 
 pytestmark = pytest.mark.integration
@@ -34,14 +32,10 @@ PIN = "nurse-pin-1"
 
 
 @pytest.fixture
-def ctx(qapp, os_keyring: SecretServiceSession) -> Iterator[UiContext]:
+def ctx(qapp, secret_service: SecretServiceSession) -> Iterator[UiContext]:
     # Nothing listens there: the outbox keeps its items (offline), which is what we check.
-    ws = Workstation(
-        settings=Settings(backend_url="http://127.0.0.1:9"), paths=Paths.default().ensure()
-    )
-    ws.start()
-    yield UiContext(ws, Bridge(ws.runtime, ws.bus), Translations(QApplication.instance()))
-    ws.stop()
+    with workstation_context(Settings(backend_url="http://127.0.0.1:9")) as ctx:
+        yield ctx
 
 
 def _run(ws: Workstation, coro: object, timeout: float = 30) -> object:

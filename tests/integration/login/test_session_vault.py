@@ -35,7 +35,7 @@ async def _actions(vault: Vault) -> list[AuditAction]:
 
 
 async def test_audit_trail_per_clinician_and_foreign_vault_refused(
-    tmp_path: Path, os_keyring: SecretServiceSession
+    tmp_path: Path, secret_service: SecretServiceSession
 ) -> None:
     events: list[Event] = []
     bus = EventBus(asyncio.get_running_loop())

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from offline_cache.vault import Vault
+from tests.integration.fhir_proxy import FAULTS
 from tests.integration.regional_sim_process import RunningSim
-from tests.integration.sync.fault_proxy import FAULTS, fault_soak
+from tests.integration.sync.fault_proxy import fault_soak
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

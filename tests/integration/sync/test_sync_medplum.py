@@ -15,8 +15,8 @@ from app.backend.client import FhirClient
 from app.domain.outbox import BinaryAttachment, ResourceUpdate
 from app.services.sync import RetryPolicy, SyncWorker
 from offline_cache.vault import Vault
-from tests.integration.contract.proxy import CorruptingProxy
 from tests.integration.contract.servers import FhirServer, medplum_server
+from tests.integration.fhir_proxy import CorruptingProxy
 from tests.integration.sync.counting import observation_copies
 from tests.unit.offline_cache.units import measurement_unit
 

@@ -24,7 +24,7 @@ from app.services.sync import (
     pull_updates_into_cache,
 )
 from offline_cache.vault import Vault
-from tests.integration.contract.proxy import CorruptingProxy
+from tests.integration.fhir_proxy import CorruptingProxy
 from tests.integration.regional_sim_process import RunningSim
 from tests.integration.sync.counting import observation_copies
 from tests.unit.offline_cache.units import measurement_bundle, measurement_unit

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from app.services.diagnostics import stun_binding_request
+from tests.integration.processes import free_port, running_process, wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,12 +30,6 @@ CHROMIUM_ARGS = [
     # Keep host candidates as plain 127.0.0.1 (no mDNS .local names) so aiortc can use them.
     "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
-
-
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -70,57 +63,43 @@ def coturn(tmp_path: Path, *, secret: str) -> Iterator[int]:
     assert turnserver, "coturn is installed by ./dev setup (apt package coturn)"
     port = free_port(socket.SOCK_DGRAM)
     relay_low = 40000 + (port % 5000) * 4
-    proc = subprocess.Popen(
-        [
-            turnserver,
-            "-n",
-            "--listening-ip=127.0.0.1",
-            "--relay-ip=127.0.0.1",
-            f"--listening-port={port}",
-            f"--min-port={relay_low}",
-            f"--max-port={relay_low + 200}",
-            "--no-cli",
-            "--no-tls",
-            "--no-dtls",
-            "--no-tcp-relay",
-            "--use-auth-secret",
-            f"--static-auth-secret={secret}",
-            "--realm=telemed.test",
-            "--allow-loopback-peers",
-            f"--pidfile={tmp_path / 'turn.pid'}",
-            "--log-file=stdout",
-            "--simple-log",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_stun(port)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    cmd = [
+        turnserver,
+        "-n",
+        "--listening-ip=127.0.0.1",
+        "--relay-ip=127.0.0.1",
+        f"--listening-port={port}",
+        f"--min-port={relay_low}",
+        f"--max-port={relay_low + 200}",
+        "--no-cli",
+        "--no-tls",
+        "--no-dtls",
+        "--no-tcp-relay",
+        "--use-auth-secret",
+        f"--static-auth-secret={secret}",
+        "--realm=telemed.test",
+        "--allow-loopback-peers",
+        f"--pidfile={tmp_path / 'turn.pid'}",
+        "--log-file=stdout",
+        "--simple-log",
+    ]
+    with (
+        running_process(cmd) as proc,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe,
+    ):
+        probe.settimeout(0.1)
 
-
-def _wait_for_stun(port: int, *, timeout_s: float = 10.0) -> None:
-    """Bounded wait until coturn answers a STUN binding request on ``port``."""
-    deadline = time.monotonic() + timeout_s
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(0.1)
-        while time.monotonic() < deadline:
+        def answers_stun() -> bool:
+            """One STUN binding request; the 0.1 s receive timeout paces the polling."""
             tid = os.urandom(12)
-            s.sendto(stun_binding_request(tid), ("127.0.0.1", port))
+            probe.sendto(stun_binding_request(tid), ("127.0.0.1", port))
             try:
-                data = s.recv(2048)
+                return probe.recv(2048)[8:20] == tid
             except OSError:
-                continue
-            if data[8:20] == tid:
-                return
-    raise TimeoutError("coturn did not answer in time")
+                return False
+
+        wait_until_ready(proc, name="coturn", ready=answers_stun, timeout_s=10.0, interval_s=0)
+        yield port
 
 
 @asynccontextmanager

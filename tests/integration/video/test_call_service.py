@@ -22,8 +22,9 @@ from app.services.calls import (
 )
 from app.services.clinical_data import DirectWriter
 from app.services.diagnostics import Status
+from tests.integration.processes import free_port
 from tests.integration.regional_sim_process import regional_sim
-from tests.integration.video.peers import coturn, free_port
+from tests.integration.video.peers import coturn
 from video.call import Call, CallState, CallTimeouts, VitalsDidArrive
 from video.signaling import WebSocketSignaling
 

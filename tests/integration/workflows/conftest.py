@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 
 from app.backend import FhirClient
 from app.services.clinical_data import DirectWriter, FhirReader
-from tests.integration.regional_sim_process import RunningSim, regional_sim
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSim]:
-    db: Path = tmp_path_factory.mktemp("sim") / "sim.sqlite3"
-    with regional_sim(db, extra_args=["--seed", "demo"]) as running:
-        yield running
+from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
+from tests.integration.regional_sim_process import RunningSim
 
 
 @pytest.fixture

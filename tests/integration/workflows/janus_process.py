@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.integration.processes import free_port, running_process, wait_until_ready
+
 LIB = Path("/usr/lib/x86_64-linux-gnu/janus")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def write_config(folder: Path, *, http_port: int, rtp_range: tuple[int, int]) -> Path:
@@ -90,35 +83,25 @@ def janus_server(folder: Path, *, timeout_s: float = 20.0) -> Iterator[str]:
     exe = shutil.which("janus")
     if exe is None:
         raise RuntimeError("Debian janus is not installed")
-    port = _free_port()
+    port = free_port()
     base = random.randrange(30_000, 59_000, 500)
     config = write_config(folder, http_port=port, rtp_range=(base, base + 499))
     log = folder / "janus.log"
-    proc = subprocess.Popen(
-        [exe, "-C", str(config), "-F", str(folder), "-N", "-L", str(log)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"http://127.0.0.1:{port}/janus"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"janus exited early: {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/info", timeout=1) as resp:  # noqa: S310
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError("janus did not start in time")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
+
+    def answers() -> bool:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+            with urllib.request.urlopen(f"{url}/info", timeout=1) as resp:  # noqa: S310
+                return bool(resp.status == 200)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    with running_process([exe, "-C", str(config), "-F", str(folder), "-N", "-L", str(log)]) as proc:
+        wait_until_ready(
+            proc,
+            name="janus",
+            ready=answers,
+            timeout_s=timeout_s,
+            log=lambda: log.read_text()[-2000:],
+        )
+        yield url

@@ -11,7 +11,7 @@ import sqlcipher3
 from offline_cache import migrations
 from offline_cache.errors import MigrationError, VaultTooNew
 from offline_cache.vault import open_connection
-from tests.fixtures.offline_cache.make_fixtures import FIXTURE_KEY, HERE
+from tests.fixtures.offline_cache.make_fixtures import FIXTURE_KEY, HERE, connect_with_fixture_key
 from tests.unit.offline_cache.conftest import open_test_vault
 
 
@@ -32,8 +32,7 @@ def test_migration_files_are_numbered_without_gaps() -> None:
 
 
 def test_0001_creates_the_outbox_on_an_empty_vault(tmp_path: Path) -> None:
-    conn = sqlcipher3.connect(str(tmp_path / "new.vault"), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    conn = connect_with_fixture_key(tmp_path / "new.vault")
     assert migrations.migrate(conn, target=1) == [1]
     assert migrations.schema_version(conn) == 1
     assert {"outbox", "outbox_attachment", "outbox_chunk"} <= _tables(conn)
@@ -42,8 +41,7 @@ def test_0001_creates_the_outbox_on_an_empty_vault(tmp_path: Path) -> None:
 
 async def test_0002_adds_the_audit_chain_and_keeps_v1_outbox_rows(tmp_path: Path) -> None:
     path = _fixture(1, tmp_path)
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    conn = connect_with_fixture_key(path)
     assert migrations.schema_version(conn) == 1
     assert migrations.migrate(conn, target=2) == [2]
     assert "audit_chain" in _tables(conn)
@@ -69,8 +67,7 @@ async def test_0002_adds_the_audit_chain_and_keeps_v1_outbox_rows(tmp_path: Path
 
 async def test_0003_adds_the_pull_cache_and_keeps_the_v2_audit_chain(tmp_path: Path) -> None:
     path = _fixture(2, tmp_path)
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    conn = connect_with_fixture_key(path)
     assert migrations.migrate(conn, target=3) == [3]
     assert {"cached_resource", "pull_watermark"} <= _tables(conn)
     conn.close()
@@ -87,8 +84,7 @@ async def test_0003_adds_the_pull_cache_and_keeps_the_v2_audit_chain(tmp_path: P
 
 async def test_0004_indexes_pending_units_and_keeps_v3_data(tmp_path: Path) -> None:
     path = _fixture(3, tmp_path)
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    conn = connect_with_fixture_key(path)
     assert migrations.migrate(conn, target=4) == [4]
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "outbox_pending" in indexes
@@ -141,8 +137,7 @@ def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monk
         migrations.Migration(3, "0003_broken.sql", "CREATE TABLE cached_resource (x);\nBOGUS;"),
     ]
     monkeypatch.setattr(migrations, "available", lambda: broken)
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    conn = connect_with_fixture_key(path)
     with pytest.raises(MigrationError, match="0003_broken"):
         migrations.migrate(conn)
     assert migrations.schema_version(conn) == 2
@@ -152,8 +147,7 @@ def test_a_failing_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_a_vault_from_a_newer_release_is_refused(tmp_path: Path) -> None:
     path = _fixture(2, tmp_path)
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{FIXTURE_KEY.hex()}'\"")
+    conn = connect_with_fixture_key(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     with pytest.raises(VaultTooNew, match="update the workstation"):
