@@ -525,6 +525,9 @@ class SyncStoreDidChange(Event):
 
     open: bool
     problem: str = ""
+    #: The kind of problem (the store error's class name, e.g. ``KeyringUnavailable``), so the UI
+    #: can say it in the user's language; "" when fine.
+    problem_kind: str = ""
     #: The vault was just created: the UI must show the recovery key once (take_recovery_key).
     recovery_key_issued: bool = False
     #: The store exists but the secret store has no (or another) key for it: the clinician's
@@ -597,6 +600,8 @@ class SyncService:
         self.recovery_key: str | None = None
         #: Why the store could not be opened ("" when fine); for the sync page.
         self.problem = ""
+        #: Its kind (see :attr:`SyncStoreDidChange.problem_kind`).
+        self.problem_kind = ""
         #: The problem is a lost or replaced key: the recovery key can open the store.
         self.recoverable = False
 
@@ -629,15 +634,22 @@ class SyncService:
             opened = await open_user_vault(data_dir=data_dir, tenant=tenant, subject=subject)
         except StoreError as exc:
             self.problem = str(exc)
+            self.problem_kind = type(exc).__name__
             self.recoverable = isinstance(exc, VaultKeyMissing | WrongKey)
             self._active = None
             _log.error("offline store not opened: %s", safe(type(exc).__name__))
             self._publish(
-                SyncStoreDidChange(open=False, problem=self.problem, recoverable=self.recoverable)
+                SyncStoreDidChange(
+                    open=False,
+                    problem=self.problem,
+                    problem_kind=self.problem_kind,
+                    recoverable=self.recoverable,
+                )
             )
             await self._park(previous)
             return VaultSession(self, None)
         self.problem = ""
+        self.problem_kind = ""
         self.recoverable = False
         self.recovery_key = opened.recovery_key if self._show_recovery_keys else None
         await self._start_lane(subject, opened.vault)
@@ -664,7 +676,13 @@ class SyncService:
             await self._stop_task(lane)
             lane.task = asyncio.create_task(self._run(lane, None), name="sync-worker")
         await self._park(previous)
-        self._publish(SyncStoreDidChange(open=self._active is not None, problem=self.problem))
+        self._publish(
+            SyncStoreDidChange(
+                open=self._active is not None,
+                problem=self.problem,
+                problem_kind=self.problem_kind,
+            )
+        )
         if self._active is not None:
             await self.publish_counts()
 
@@ -714,7 +732,11 @@ class SyncService:
         except StoreError as exc:
             _log.error("sync worker stopped: %s", safe(type(exc).__name__))
             if lane.subject == self._active:
-                self._publish(SyncStoreDidChange(open=False, problem=str(exc)))
+                self._publish(
+                    SyncStoreDidChange(
+                        open=False, problem=str(exc), problem_kind=type(exc).__name__
+                    )
+                )
         finally:
             if pull is not None:
                 pull.cancel()

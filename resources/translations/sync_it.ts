@@ -4,6 +4,34 @@
 <context>
     <name>SyncPage</name>
     <message>
+        <source>No system keyring is available, and health data is stored only encrypted with its key there. On Linux install and unlock a Secret Service provider (gnome-keyring or KeePassXC); on Windows use a normal user session; on macOS unlock the login Keychain.</source>
+        <translation>Non è disponibile un portachiavi di sistema, e i dati sanitari sono salvati solo cifrati con la chiave custodita lì. Su Linux installa e sblocca un fornitore Secret Service (gnome-keyring o KeePassXC); su Windows usa una normale sessione utente; su macOS sblocca il portachiavi login.</translation>
+    </message>
+    <message>
+        <source>The system keyring no longer holds the key of your offline data. Nothing is lost: open it with your recovery key.</source>
+        <translation>Il portachiavi di sistema non contiene più la chiave dei tuoi dati offline. Non è andato perso nulla: aprili con la tua chiave di recupero.</translation>
+    </message>
+    <message>
+        <source>The key in the system keyring does not open your offline data. Nothing is lost: open it with your recovery key.</source>
+        <translation>La chiave nel portachiavi di sistema non apre i tuoi dati offline. Non è andato perso nulla: aprili con la tua chiave di recupero.</translation>
+    </message>
+    <message>
+        <source>Your offline data file is damaged. It is kept untouched: call the help desk (Settings, Diagnostics).</source>
+        <translation>Il file dei tuoi dati offline è danneggiato. È conservato intatto: contatta l&apos;assistenza (Impostazioni, Diagnostica).</translation>
+    </message>
+    <message>
+        <source>The offline data file is not encrypted and was refused. It is kept untouched: call the help desk (Settings, Diagnostics).</source>
+        <translation>Il file dei dati offline non è cifrato ed è stato rifiutato. È conservato intatto: contatta l&apos;assistenza (Impostazioni, Diagnostica).</translation>
+    </message>
+    <message>
+        <source>Your offline data was written by a newer version of the workstation: update it.</source>
+        <translation>I tuoi dati offline sono stati scritti da una versione più recente della postazione: aggiornala.</translation>
+    </message>
+    <message>
+        <source>Your offline data could not be upgraded to this version and was not changed: call the help desk (Settings, Diagnostics).</source>
+        <translation>Non è stato possibile aggiornare i tuoi dati offline a questa versione e non sono stati modificati: contatta l&apos;assistenza (Impostazioni, Diagnostica).</translation>
+    </message>
+    <message>
         <source>Demo without a system keyring: this session&apos;s work is stored encrypted with a key kept in memory, and deleted when you quit.</source>
         <translation>Demo senza portachiavi di sistema: il lavoro di questa sessione è salvato cifrato con una chiave tenuta in memoria, e cancellato all&apos;uscita.</translation>
     </message>

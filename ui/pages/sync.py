@@ -36,6 +36,61 @@ from ui.context import UiContext
 from ui.pages.base import Page
 from ui.recovery_restore import RecoveryKeyRestore
 
+#: What the clinician should know and do, per kind of store problem (the core's own message,
+#: in English, stays in the notice's tooltip for the help desk).
+STORE_PROBLEMS: dict[str, str] = {
+    "KeyringUnavailable": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "No system keyring is available, and health data is stored only encrypted with its "
+            "key there. On Linux install and unlock a Secret Service provider (gnome-keyring or "
+            "KeePassXC); on Windows use a normal user session; on macOS unlock the login "
+            "Keychain.",
+        )
+    ),
+    "VaultKeyMissing": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "The system keyring no longer holds the key of your offline data. Nothing is lost: "
+            "open it with your recovery key.",
+        )
+    ),
+    "WrongKey": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "The key in the system keyring does not open your offline data. Nothing is lost: "
+            "open it with your recovery key.",
+        )
+    ),
+    "VaultCorrupted": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "Your offline data file is damaged. It is kept untouched: call the help desk "
+            "(Settings, Diagnostics).",
+        )
+    ),
+    "PlaintextDatabase": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "The offline data file is not encrypted and was refused. It is kept untouched: call "
+            "the help desk (Settings, Diagnostics).",
+        )
+    ),
+    "VaultTooNew": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "Your offline data was written by a newer version of the workstation: update it.",
+        )
+    ),
+    "MigrationError": str(
+        QT_TRANSLATE_NOOP(
+            "SyncPage",
+            "Your offline data could not be upgraded to this version and was not changed: call "
+            "the help desk (Settings, Diagnostics).",
+        )
+    ),
+}
+
 KIND_NAMES: dict[str, str] = {
     "measurement": str(QT_TRANSLATE_NOOP("SyncPage", "Measurement")),
     "visit": str(QT_TRANSLATE_NOOP("SyncPage", "Visit")),
@@ -59,6 +114,7 @@ class SyncPage(Page):
         service = self._service()
         # The store may have failed before this page was built (areas are built after login).
         self._problem = service.problem if service is not None else ""
+        self._problem_kind = service.problem_kind if service is not None else ""
         self._busy = False
         form = QFormLayout()
         self.state_label, self.state_value = QLabel(self), QLabel(self)
@@ -180,6 +236,7 @@ class SyncPage(Page):
 
     def _on_store(self, event: SyncStoreDidChange) -> None:
         self._problem = event.problem
+        self._problem_kind = event.problem_kind
         if event.recoverable and not self.restore_box.isVisibleTo(self):
             self.restore_box.setVisible(True)
             show_area(self, "sync")  # the clinician's offline work waits for their recovery key
@@ -259,6 +316,7 @@ class SyncPage(Page):
     def _done(self, _result: object) -> None:
         self._busy = False
         self._problem = ""
+        self._problem_kind = ""
         self._update_buttons()
         self.refresh_dead_letters()
         self._render()
@@ -266,6 +324,7 @@ class SyncPage(Page):
     def _failed(self, error: BaseException) -> None:
         self._busy = False
         self._problem = str(error) or type(error).__name__
+        self._problem_kind = ""
         self._update_buttons()
         self._render()
 
@@ -314,6 +373,7 @@ class SyncPage(Page):
     def _on_restored(self) -> None:
         self.restore_box.setVisible(False)
         self._problem = ""
+        self._problem_kind = ""
         self._render()
 
     # ------------------------------------------------------------------ texts
@@ -476,7 +536,11 @@ class SyncPage(Page):
         ):
             value.setAccessibleName(f"{label.text()}: {value.text()}")
         service = self._service()
-        if self._problem:
+        self.notice.setToolTip(self._problem)  # the core's own words, for the help desk
+        known = STORE_PROBLEMS.get(self._problem_kind)
+        if known is not None:
+            notice = self.tr(known)
+        elif self._problem:
             notice = self.tr("The offline store is not available: %1").replace("%1", self._problem)
         elif service is None or service.vault is None:
             notice = self.tr("Sign in to see and send the work saved on this computer.")

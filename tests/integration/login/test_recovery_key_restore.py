@@ -73,6 +73,8 @@ def test_lost_keyring_entry_is_restored_with_the_recovery_key(ctx: UiContext, qt
     page.show()
     box = page.restore_box
     assert box.isVisible() and page.notice.isVisible()
+    assert page.notice.text().startswith("The system keyring no longer holds the key")
+    assert page.notice.toolTip() == ws.sync.problem  # the core's words, for the help desk
     assert not box.open_button.isEnabled()  # nothing typed yet
 
     # A well-formed key of another store: refused, nothing written to the keyring.
