@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
+#: Most patients whose trends are saved for offline use after each pull.
+PREFETCH_PATIENTS = 40
+#: Seconds between the first pull after start and the first saving of trends.
+PREFETCH_FIRST_DELAY_S = 30.0
+
 
 class Workstation:
     """The running core of one workstation process."""
@@ -66,6 +71,7 @@ class Workstation:
         self.vault_dir = paths.data_dir
         #: Demo mode without an OS secret store: keys in memory, stores deleted at exit.
         self.ephemeral_store = False
+        self._prefetched_once = False
 
     def device_service(self) -> DeviceService:
         """Bluetooth devices (issue 6), created on first use on the OS adapter (in demo mode,
@@ -115,6 +121,28 @@ class Workstation:
         if vault is None:
             return None
         return OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
+
+    async def _prefetch_for_offline(self) -> None:
+        """After each pull, save in the clinician's vault the trends they may need if the link
+        drops: patients of their day (televisits, teleconsults, alerts) first, then every
+        telemonitored patient with an active alert (at most ``PREFETCH_PATIENTS``)."""
+        from app.services.agenda import AgendaService
+        from app.services.clinical_data import FhirReader
+
+        if not self._prefetched_once:
+            # Not in the same breath as the login's own loads: a little later.
+            self._prefetched_once = True
+            await asyncio.sleep(PREFETCH_FIRST_DELAY_S)
+        practitioner, source = self.practitioner_reference, self.telemonitoring
+        if practitioner is None or source is None or self._offline_copy() is None:
+            return
+        day = await AgendaService(FhirReader(self.backend_client)).load(practitioner)
+        wanted = [i.patient_id for i in day.items if i.patient_id]
+        monitored = sorted(await source.list_patients(), key=lambda p: p.urgency(), reverse=True)
+        wanted += [p.patient_id for p in monitored if p.active_alerts]
+        chosen = list(dict.fromkeys(wanted))[:PREFETCH_PATIENTS]
+        saved = await source.prefetch(chosen)
+        _log.info("trends saved for offline use: %s", safe(saved))
 
     async def _device_patients(self) -> list[PatientChoice]:
         """Patients offered by the Devices page (first page of the backend's Patient list)."""
@@ -187,6 +215,7 @@ class Workstation:
             client_source=self.backend_client,
             parked_client_source=self._parked_client,
             show_recovery_keys=not self.ephemeral_store,
+            after_pull=self._prefetch_for_offline,
         )
         self.runtime.add_shutdown_hook(self.sync.close)
         # A parked clinician who comes back reuses their open vault: make it the active one.

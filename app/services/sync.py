@@ -587,8 +587,12 @@ class SyncService:
         policy: RetryPolicy = RetryPolicy(),
         pull_interval_s: float | None = 300.0,
         show_recovery_keys: bool = True,
+        after_pull: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._publish = publish
+        #: Runs after each successful pull of the active clinician (e.g. saving trends for
+        #: offline use); its failures are logged and never stop the pulls.
+        self._after_pull = after_pull
         # False for stores whose key dies with the process (demo without a secret store).
         self._show_recovery_keys = show_recovery_keys
         self._pull_interval_s = pull_interval_s
@@ -754,7 +758,19 @@ class SyncService:
             except BackendError as exc:
                 _log.info("pull failed (%s); the local copy is kept", safe(type(exc).__name__))
                 wait_s = min(wait_s, 30.0)  # offline or a hiccup: try again sooner
+            else:
+                await self._run_after_pull()
             await asyncio.sleep(wait_s)
+
+    async def _run_after_pull(self) -> None:
+        if self._after_pull is None:
+            return
+        try:
+            await self._after_pull()
+        except (BackendError, StoreError, TimeoutError) as exc:
+            _log.info("after-pull step stopped (%s)", safe(type(exc).__name__))
+        except Exception as exc:  # a bug in the step must not end the pulls
+            _log.error("after-pull step failed: %s", safe(type(exc).__name__))
 
     @staticmethod
     async def _stop_task(lane: _Lane) -> None:

@@ -459,11 +459,14 @@ class FhirTelemonitoringSource:
                 s.add(r)
         return s
 
-    async def _save_series(self, patient_id: str, series: Series) -> None:
-        copy = self._offline_copy()
+    async def _save_series(
+        self, patient_id: str, series: Series, copy: OfflineCopy | None = None
+    ) -> None:
+        copy = copy or self._offline_copy()
         if copy is None or len(series) > MAX_SAVED_SERIES_POINTS:
             return
-        await copy.snapshots.put(_series_key(patient_id, series.parameter), series_to_json(series))
+        saved = {**series_to_json(series), "saved_at_utc": self._clock().isoformat()}
+        await copy.snapshots.put(_series_key(patient_id, series.parameter), saved)
 
     async def _saved_series(self, patient_id: str, parameter: Parameter) -> Series | None:
         copy = self._offline_copy()
@@ -471,6 +474,35 @@ class FhirTelemonitoringSource:
             return None
         saved = await copy.snapshots.get(_series_key(patient_id, parameter))
         return series_from_json(saved, parameter) if saved is not None else None
+
+    async def prefetch(
+        self, patient_ids: Sequence[str], *, max_age: timedelta = timedelta(hours=6)
+    ) -> int:
+        """Save for offline viewing the trends (every parameter of their care plans) of these
+        patients that are not saved yet or were saved more than ``max_age`` ago, so that a
+        clinician who loses the link can still open them. Nothing shown changes. Returns the
+        number of series saved; raises the backend's error when it cannot be reached (what was
+        saved so far stays)."""
+        copy = self._offline_copy()  # this clinician's vault, even if the session changes
+        if copy is None:
+            return 0
+        if not self._local._plans:
+            await self.list_patients()
+        now = self._clock()
+        saved = 0
+        for patient_id in patient_ids:
+            parameters = {
+                p for plan in self._local._plans.get(patient_id, []) for p in plan.parameters
+            }
+            for parameter in sorted(parameters, key=lambda p: p.name):
+                previous = await copy.snapshots.get(_series_key(patient_id, parameter))
+                at = _saved_at(previous)
+                if at is not None and now - at < max_age:
+                    continue
+                series = await self._series_online(patient_id, parameter)
+                await self._save_series(patient_id, series, copy)
+                saved += 1
+        return saved
 
     async def add_manual_reading(self, patient_id: str, reading: Reading) -> list[Alert]:
         """Show the reading now; with an outbox, also queue it (and its alerts) for the backend.
@@ -579,6 +611,13 @@ def _observation_definition_ids(ads: Iterable[Mapping[str, Any]]) -> list[str]:
 
 def _series_key(patient_id: str, parameter: Parameter) -> str:
     return query_key("telemonitoring-series", {"patient": patient_id}, (parameter.name,))
+
+
+def _saved_at(saved: Mapping[str, Any] | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(saved["saved_at_utc"])) if saved else None
+    except (KeyError, ValueError):
+        return None
 
 
 def _has_point(series: Series, reading: Reading) -> bool:

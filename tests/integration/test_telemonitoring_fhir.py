@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -182,5 +182,34 @@ async def test_worklist_and_viewed_trends_open_offline_from_the_vault(
         async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
             with pytest.raises(TransportError):
                 await FhirTelemonitoringSource(down).list_patients()
+    finally:
+        await vault.close()
+
+
+async def test_prefetched_trends_open_offline_without_being_viewed(
+    sim: RunningSim, tmp_path: Path
+) -> None:
+    """Trends saved ahead (after a pull) open offline although nobody looked at them online;
+    fresh copies are not fetched again; nothing is shown before the clinician opens them."""
+    vault = await open_test_vault(tmp_path / "prefetch.vault", os.urandom(32))
+    try:
+        copy = OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
+        async with FhirClient(sim.fhir) as client:
+            await pull_updates_into_cache(client, vault.cache)
+            online = FhirTelemonitoringSource(client, offline_copy=lambda: copy)
+            patients = await online.list_patients()
+            hf = next(p for p in patients if "heart-failure" in p.conditions)
+            parameters = {p for plan in hf.plans for p in plan.parameters}
+            assert await online.prefetch([hf.patient_id]) == len(parameters) > 1
+            assert await online.prefetch([hf.patient_id]) == 0  # fresh: not fetched again
+            assert await online.prefetch([hf.patient_id], max_age=timedelta(0)) == len(parameters)
+            reference = await online.get_series(hf.patient_id, Parameter.HEART_RATE)
+
+        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
+            offline = FhirTelemonitoringSource(down, offline_copy=lambda: copy)
+            await offline.list_patients()
+            hr = await offline.get_series(hf.patient_id, Parameter.HEART_RATE)
+            assert len(hr) == len(reference) > 10
+            assert list(hr.values) == list(reference.values)
     finally:
         await vault.close()
