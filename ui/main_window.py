@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.pages.base import Page, area_title
 
 
@@ -201,11 +202,15 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             self.tr("Operation failed"),
-            self.tr("%1 did not complete: %2").replace("%1", operation).replace("%2", str(error)),
+            self.tr("%1 did not complete: %2.")
+            .replace("%1", operation)
+            .replace("%2", reason_text(error)),
             QMessageBox.StandardButton.Ok,
             self,
         )
         box.setObjectName("operationFailed")
+        if str(error):
+            box.setDetailedText(str(error))  # the core's own words, for the help desk
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

@@ -28,6 +28,7 @@ from app.services.clinical import ClinicalServices
 from app.services.questionnaire import Answer
 from ui.clinical import BusyRunner
 from ui.context import UiContext
+from ui.error_text import reason_text
 
 
 class QuestionnaireDialog(QDialog):
@@ -95,7 +96,7 @@ class QuestionnaireDialog(QDialog):
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.status.setText(
-            self.tr("The questionnaire cannot be loaded (%1).").replace("%1", type(exc).__name__)
+            self.tr("The questionnaire cannot be loaded (%1).").replace("%1", reason_text(exc))
         )
 
     def _on_form(self, form: QuestionnaireForm) -> None:
@@ -199,7 +200,7 @@ class QuestionnaireDialog(QDialog):
             name=self.tr("Sending the questionnaire"),
             on_success=lambda _r: self._sent(str(unit.unit_id)),
             on_error=lambda exc: self.status.setText(
-                self.tr("Not sent (%1); try again.").replace("%1", type(exc).__name__)
+                self.tr("Not sent (%1); try again.").replace("%1", reason_text(exc))
             ),
         )
 

@@ -11,6 +11,7 @@ from app.services.calls import FrameSlot
 from app.services.teleconsult_room import TeleconsultRoom
 from ui.clinical import BusyRunner
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.video_widget import VideoWidget
 
 _EMPTY = FrameSlot()  # shown until a participant's first frame
@@ -64,7 +65,7 @@ class TeleconsultRoomWindow(QWidget):
             name=self.tr("Joining the video room"),
             on_success=lambda _r: self._joined(),
             on_error=lambda exc: self.status.setText(
-                self.tr("The video room is not available (%1).").replace("%1", type(exc).__name__)
+                self.tr("The video room is not available (%1).").replace("%1", reason_text(exc))
             ),
         )
 
@@ -81,7 +82,7 @@ class TeleconsultRoomWindow(QWidget):
                 on_success=lambda _r: self._render(),
                 on_error=lambda exc: self.status.setText(
                     self.tr("A participant could not be received (%1).").replace(
-                        "%1", type(exc).__name__
+                        "%1", reason_text(exc)
                     )
                 ),
             )

@@ -48,6 +48,7 @@ from app.services.visit_report import measurement_line, render_pdf, report_unit
 from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, label_controls, print_pdf
 from ui.context import UiContext
+from ui.error_text import reason_text
 
 SECTIONS = ("reason", "history", "examination", "conclusions", "recommended_tests", "therapy")
 AUTOSAVE_MS = 800
@@ -440,7 +441,7 @@ class VisitReportEditor(QDialog):
     def _send_failed(self, exc: BaseException) -> None:
         self.status.setText(
             self.tr("The report was not sent (%1); the draft is kept, try again.").replace(
-                "%1", type(exc).__name__
+                "%1", reason_text(exc)
             )
         )
         self.save_draft(quiet=True)

@@ -131,8 +131,8 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="131" />
-        <source>%1 did not complete: %2</source>
-        <translation>%1 non completata: %2</translation>
+        <source>%1 did not complete: %2.</source>
+        <translation>%1 non completata: %2.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="136" />
@@ -347,6 +347,57 @@
         <location filename="../../ui/pages/sync.py" line="81" />
         <source>never</source>
         <translation>mai</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorText</name>
+    <message>
+        <source>the regional server&apos;s certificate is not trusted</source>
+        <translation>il certificato del server regionale non è attendibile</translation>
+    </message>
+    <message>
+        <source>the regional server did not answer in time</source>
+        <translation>il server regionale non ha risposto in tempo</translation>
+    </message>
+    <message>
+        <source>the regional server cannot be reached</source>
+        <translation>il server regionale non è raggiungibile</translation>
+    </message>
+    <message>
+        <source>your sign-in has expired: sign in again</source>
+        <translation>il tuo accesso è scaduto: accedi di nuovo</translation>
+    </message>
+    <message>
+        <source>your account is not allowed to do this</source>
+        <translation>il tuo account non è autorizzato a farlo</translation>
+    </message>
+    <message>
+        <source>it no longer exists on the regional server</source>
+        <translation>non esiste più sul server regionale</translation>
+    </message>
+    <message>
+        <source>someone else changed it meanwhile</source>
+        <translation>qualcun altro l&apos;ha modificato nel frattempo</translation>
+    </message>
+    <message>
+        <source>the regional server is busy</source>
+        <translation>il server regionale è sovraccarico</translation>
+    </message>
+    <message>
+        <source>the regional server had a problem</source>
+        <translation>il server regionale ha avuto un problema</translation>
+    </message>
+    <message>
+        <source>the regional server refused it (HTTP %1)</source>
+        <translation>il server regionale l&apos;ha rifiutato (HTTP %1)</translation>
+    </message>
+    <message>
+        <source>the regional server&apos;s answer could not be read</source>
+        <translation>la risposta del server regionale non è leggibile</translation>
+    </message>
+    <message>
+        <source>your encrypted store is not open: sign in or unlock</source>
+        <translation>il tuo archivio cifrato non è aperto: accedi o sblocca</translation>
     </message>
 </context>
 </TS>

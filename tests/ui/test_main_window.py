@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.backend.errors import ConnectionFailed
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.entry import GuiSession, launch
 from ui.main_window import SHORTCUT_ROLE
@@ -104,11 +105,18 @@ def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
 
 def test_operation_failures_are_reported_without_blocking_the_gui(session: GuiSession) -> None:
     w = session.window
-    session.bridge.error_occurred.emit("Loading the worklist", RuntimeError("backend down"))
+    down = ConnectionFailed("connect to 127.0.0.1:9 refused", request_sent=False)
+    session.bridge.error_occurred.emit("Loading the worklist", down)
     session.bridge.error_occurred.emit("Saving", RuntimeError("disk full"))  # no nested loops
     boxes = [b for b in w.findChildren(QMessageBox) if b.objectName() == "operationFailed"]
     assert len(boxes) == 2 and all(b.isVisible() for b in boxes)
-    assert "backend down" in boxes[0].text()
+    # The reason in the clinician's words; the core's own words in the details (help desk).
+    assert boxes[0].text() == (
+        "Loading the worklist did not complete: the regional server cannot be reached."
+    )
+    assert boxes[0].detailedText() == "connect to 127.0.0.1:9 refused"
+    assert boxes[1].text() == "Saving did not complete: RuntimeError."  # unknown: its type
+    assert boxes[1].detailedText() == "disk full"
     for b in boxes:
         b.close()
 

@@ -34,6 +34,7 @@ from ui.clinical import (
     status_label,
 )
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.pages.base import Page
 
 
@@ -239,7 +240,7 @@ class AgendaPage(Page):
             self._render()
         self.banner.setText(
             self.tr("The agenda cannot be loaded and no saved copy is available (%1).").replace(
-                "%1", type(exc).__name__
+                "%1", reason_text(exc)
             )
         )
         self.banner.setAccessibleName(self.banner.text())
@@ -315,7 +316,7 @@ class AgendaPage(Page):
             name=self.tr("Acknowledging the alert"),
             on_success=lambda _u: self._acknowledged(),
             on_error=lambda exc: self.message.setText(
-                self.tr("The alert was not acknowledged (%1).").replace("%1", type(exc).__name__)
+                self.tr("The alert was not acknowledged (%1).").replace("%1", reason_text(exc))
             ),
         )
 

@@ -49,6 +49,7 @@ from ui.clinical import (
     local_time,
 )
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.pages.base import Page
 from ui.trend_view import display_unit, parameter_label
 
@@ -73,7 +74,7 @@ def search_error_text(exc: BaseException) -> str:
         }.get(str(exc), str(exc))
     return QCoreApplication.translate(
         "Workflows", "The operation failed (%1); check the connection."
-    ).replace("%1", type(exc).__name__)
+    ).replace("%1", reason_text(exc))
 
 
 def identifier_label(kind: IdentifierKind | None) -> str:

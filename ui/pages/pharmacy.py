@@ -40,6 +40,7 @@ from app.services.pharmacy import (
 from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, print_pdf
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.pages.devices import CONTEXT as DEVICES_CONTEXT
 from ui.pages.devices import EXPLANATIONS
 from ui.trend_view import display_unit, parameter_label
@@ -293,7 +294,7 @@ class PointOfCareDialog(QDialog):
         elif isinstance(exc, WorkflowError):
             text = self.tr("Enter at least one measurement.")
         else:
-            text = self.tr("Not sent (%1); try again.").replace("%1", type(exc).__name__)
+            text = self.tr("Not sent (%1); try again.").replace("%1", reason_text(exc))
         self.status.setText(text)
 
     def receipt(self) -> bytes:

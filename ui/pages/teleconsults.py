@@ -63,6 +63,7 @@ from ui.clinical import (
     status_label,
 )
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.pages.agenda import role_label
 from ui.pages.base import Page
 from ui.trend_view import TrendView, display_unit, parameter_label
@@ -263,7 +264,7 @@ class TeleconsultRequestDialog(QDialog):
             self.error = self.tr("Write the reason and a question, or share some data.")
         else:
             self.error = self.tr("The request was not sent (%1); try again.").replace(
-                "%1", type(exc).__name__
+                "%1", reason_text(exc)
             )
         self.status.setText(self.error)
 
@@ -472,7 +473,7 @@ class TeleconsultsPage(Page):
             name=self.tr("Loading teleconsults"),
             on_success=self._on_list,
             on_error=lambda exc: self.message.setText(
-                self.tr("The teleconsults cannot be loaded (%1).").replace("%1", type(exc).__name__)
+                self.tr("The teleconsults cannot be loaded (%1).").replace("%1", reason_text(exc))
             ),
         )
 
@@ -622,7 +623,7 @@ class TeleconsultsPage(Page):
         elif isinstance(exc, EmptyMessage):
             text = self.tr("Write a reply first.")
         else:
-            text = self.tr("Not sent (%1); try again.").replace("%1", type(exc).__name__)
+            text = self.tr("Not sent (%1); try again.").replace("%1", reason_text(exc))
         self.message.setText(text)
 
     def open_video_room(self) -> QWidget | None:

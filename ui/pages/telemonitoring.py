@@ -62,6 +62,7 @@ from app.session.events import SessionDidChange, SessionState
 from ui.audit_banner import record_audited_act
 from ui.clinical import BusyRunner, local_time
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.pages.base import Page
 from ui.trend_view import (
     SEVERITY_COLORS,
@@ -472,7 +473,7 @@ class TelemonitoringPage(Page):
         shown, and try again at the next refresh; no dialog every minute."""
         self.load_status.setText(
             self.tr("Worklist not updated (%1): showing the last loaded data.").replace(
-                "%1", type(error).__name__
+                "%1", reason_text(error)
             )
         )
         self.load_status.setAccessibleName(self.load_status.text())
@@ -599,9 +600,7 @@ class TelemonitoringPage(Page):
 
     def _render_patient_label(self) -> None:
         if self.current is None:
-            self.patient_label.setText(
-                self.tr("Select a patient to see the alerts and trends")
-            )
+            self.patient_label.setText(self.tr("Select a patient to see the alerts and trends"))
         else:
             plans = ", ".join(programme_label(pl.programme) for pl in self.current.plans)
             self.patient_label.setText(f"{self.current.display_name} — {plans}")
