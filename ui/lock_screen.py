@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -106,6 +107,7 @@ class LockScreen(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("lockMessage")
         self.message.setWordWrap(True)
+        self.message.hide()
         self.syncing = QLabel(self)
         self.syncing.setObjectName("lockSyncing")
         self.syncing.setWordWrap(True)
@@ -114,19 +116,42 @@ class LockScreen(QWidget):
         self.pin_label = QLabel(self)
         self.user_label.setBuddy(self.user)
         self.pin_label.setBuddy(self.pin)
+        self.first_use = QLabel(self)
+        self.first_use.setObjectName("lockFirstUse")
+        self.first_use.setWordWrap(True)
+        self.first_use.hide()  # until the enrolled users are known
         form = QFormLayout()
         form.addRow(self.user_label, self.user)
         form.addRow(self.pin_label, self.pin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.unlock_button)
         buttons.addWidget(self.login_button)
+        # A card of reading width in the middle of the window, whatever its size.
+        self.card = QFrame(self)
+        self.card.setObjectName("lockCard")
+        self.card.setFrameShape(QFrame.Shape.StyledPanel)
+        self.card.setMaximumWidth(480)
+        self.card.setMinimumWidth(360)
+        card = QVBoxLayout(self.card)
+        card.setContentsMargins(24, 20, 24, 20)
+        card.setSpacing(12)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        card.addWidget(self.title)
+        card.addWidget(self.first_use)
+        card.addLayout(form)
+        card.addLayout(buttons)
+        card.addWidget(self.message)
+        card.addWidget(self.syncing)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.card)
+        row.addStretch(1)
         box = QVBoxLayout(self)
         box.addStretch(1)
-        box.addWidget(self.title)
-        box.addLayout(form)
-        box.addLayout(buttons)
-        box.addWidget(self.message)
-        box.addWidget(self.syncing)
+        box.addLayout(row)
         box.addStretch(2)
         self.unlock_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
@@ -141,11 +166,20 @@ class LockScreen(QWidget):
         self.retranslate()
 
     def set_users(self, users: list[Identity], current: str | None) -> None:
+        """Clinicians who can unlock here with their PIN. None yet (first use of this computer):
+        only the browser login is offered, and it is the default button."""
         self.user.clear()
         for identity in users:
             self.user.addItem(identity.display_name or identity.subject, identity.subject)
         index = self.user.findData(current) if current else -1
         self.user.setCurrentIndex(max(0, index))
+        offline = bool(users)
+        for widget in (self.user_label, self.user, self.pin_label, self.pin, self.unlock_button):
+            widget.setVisible(offline)
+        self.first_use.setVisible(not offline)
+        self.unlock_button.setDefault(offline)
+        self.login_button.setDefault(not offline)
+        (self.pin if offline else self.login_button).setFocus()
 
     def set_locked_by(self, name: str) -> None:
         self._locked_by = name
@@ -159,6 +193,7 @@ class LockScreen(QWidget):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setAccessibleName(text)
+        self.message.setVisible(bool(text))
 
     def set_busy(self, busy: bool) -> None:
         for w in (self.unlock_button, self.pin, self.user, self.login_button):
@@ -186,6 +221,13 @@ class LockScreen(QWidget):
         self.pin.setAccessibleName(self.tr("PIN or passphrase"))
         self.unlock_button.setText(self.tr("&Unlock"))
         self.unlock_button.setAccessibleName(self.tr("Unlock"))
+        self.first_use.setText(
+            self.tr(
+                "No one has signed in on this computer yet. Sign in with your regional account "
+                "(SPID, CIE or CNS) in the browser; then you can also unlock with a PIN, even "
+                "offline."
+            )
+        )
         self.login_button.setText(self.tr("Log in with the &browser"))
         self.login_button.setAccessibleName(self.tr("Log in with the browser"))
         self.setAccessibleName(self.title.text())
@@ -198,6 +240,7 @@ class LockScreen(QWidget):
         )
         self.syncing.setText(text)
         self.syncing.setAccessibleName(text)
+        self.syncing.setVisible(bool(text))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

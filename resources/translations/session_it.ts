@@ -90,6 +90,10 @@
 <context>
     <name>LockScreen</name>
     <message>
+        <source>No one has signed in on this computer yet. Sign in with your regional account (SPID, CIE or CNS) in the browser; then you can also unlock with a PIN, even offline.</source>
+        <translation>Nessuno ha ancora effettuato l&apos;accesso su questo computer. Accedi con il tuo account regionale (SPID, CIE o CNS) nel browser; poi potrai sbloccare anche con un PIN, pure offline.</translation>
+    </message>
+    <message>
         <location filename="../../ui/lock_screen.py" line="156"/>
         <source>Choose your name and type your PIN.</source>
         <translation>Scegli il tuo nome e digita il PIN.</translation>

@@ -321,3 +321,24 @@ def test_a_short_inactivity_limit_keeps_the_warning_short(gui, qtbot) -> None:
     finally:
         lock.dispose()
         window.close()
+
+
+def test_first_use_offers_only_the_browser_login(qtbot) -> None:
+    screen = LockScreen()
+    qtbot.addWidget(screen)
+    screen.resize(1400, 900)
+    screen.set_sign_in(True)
+    screen.show()
+    screen.set_users([], None)  # nobody has signed in on this computer yet
+    assert screen.first_use.isVisible() and "SPID, CIE or CNS" in screen.first_use.text()
+    assert not any(w.isVisible() for w in (screen.user, screen.pin, screen.unlock_button))
+    assert screen.login_button.isDefault() and screen.login_button.isVisible()
+    assert not screen.message.isVisible()  # no empty message line
+    assert screen.card.width() <= 480  # a card of reading width, not the whole window
+
+    screen.set_users([Identity("prac-ifec-colombo", "Marco Colombo", "https://login")], None)
+    assert not screen.first_use.isVisible()
+    assert all(w.isVisible() for w in (screen.user, screen.pin, screen.unlock_button))
+    assert screen.unlock_button.isDefault() and not screen.login_button.isDefault()
+    screen.show_message("Wrong PIN.")
+    assert screen.message.isVisible()
