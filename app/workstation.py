@@ -17,7 +17,7 @@ import keyring
 
 from app.backend.client import FhirClient, TokenProvider
 from app.backend.errors import Unauthorized
-from app.config import Paths, Settings, save_settings
+from app.config import ConfigError, Paths, Settings, load_settings, save_settings
 from app.domain.audit import AuditAction
 from app.events import BackendConnectionDidChange, ConnectionState, EventBus
 from app.logs import safe
@@ -402,7 +402,13 @@ class Workstation:
     async def update_settings(self, settings: Settings) -> Settings:
         """Validate, persist (off the loop) and adopt new settings."""
         settings.validate()
-        await asyncio.to_thread(save_settings, self.paths, settings)
+        to_save = settings
+        if self._settings.demo:
+            # A demo session saves only the language and auto-lock: never its own bundled
+            # backend's address nor demo mode itself into the station's settings.
+            on_disk = await asyncio.to_thread(_saved_settings, self.paths)
+            to_save = on_disk.replace(language=settings.language, auto_lock_s=settings.auto_lock_s)
+        await asyncio.to_thread(save_settings, self.paths, to_save)
         if self._settings.demo:
             # The bundled backend stays the one this process talks to.
             settings = settings.replace(demo=True, backend_url=self._settings.backend_url)
@@ -412,6 +418,14 @@ class Workstation:
             await self._close_client()
         self._settings = settings
         return settings
+
+
+def _saved_settings(paths: Paths) -> Settings:
+    """The settings on disk (defaults when missing or unreadable)."""
+    try:
+        return load_settings(paths)
+    except ConfigError:
+        return Settings()
 
 
 def _remove_stale_demo_stores(root: Path) -> None:

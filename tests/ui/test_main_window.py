@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.backend.errors import ConnectionFailed
+from app.config import Settings
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.entry import GuiSession, launch
 from ui.main_window import SHORTCUT_ROLE
@@ -80,7 +82,12 @@ def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
     assert w.nav.item(2).text() == "Telemonitoraggio"
     assert settings.apply_button.text() == "&Applica"
     assert session.workstation.settings.language == "it"
-    assert '"language": "it"' in session.workstation.paths.settings_file.read_text()
+    saved = json.loads(session.workstation.paths.settings_file.read_text())
+    assert saved["language"] == "it"
+    # A demo session never saves demo mode or its bundled backend's address for the station.
+    assert saved["demo"] is False
+    assert saved["backend_url"] == Settings().backend_url
+    assert session.workstation.settings.backend_url != Settings().backend_url  # still the demo's
 
     # Status bar reflects core events, in Italian.
     session.workstation.bus.publish(BackendConnectionDidChange(ConnectionState.ONLINE))
