@@ -388,6 +388,30 @@
 <context>
     <name>CallsPage</name>
     <message>
+        <source>Patient</source>
+        <translation>Paziente</translation>
+    </message>
+    <message>
+        <source>Looking up the patient...</source>
+        <translation>Ricerca del paziente...</translation>
+    </message>
+    <message>
+        <source>%1, born %2</source>
+        <translation>%1, nato/a il %2</translation>
+    </message>
+    <message>
+        <source>No patient with this id in the regional registry: check it.</source>
+        <translation>Nessun paziente con questo identificativo nell&apos;anagrafe regionale: controllalo.</translation>
+    </message>
+    <message>
+        <source>The patient cannot be checked (%1).</source>
+        <translation>Non è possibile verificare il paziente (%1).</translation>
+    </message>
+    <message>
+        <source>Looking up the patient</source>
+        <translation>Ricerca del paziente</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/calls.py" line="204"/>
         <source>Run the technical pre-check, start the call, then send the patient the link. The patient joins from a browser.</source>
         <translation>Esegua la verifica tecnica, avvii la chiamata e invii il link al paziente. Il paziente si collega da un browser.</translation>

@@ -623,3 +623,19 @@ def test_services_follow_the_session_without_losing_drafts_on_unlock(ctx) -> Non
     gp_drafts = services.drafts
     follow_session(services, ws, SessionDidChange(SessionState.SIGNED_OUT))
     assert services.drafts is not gp_drafts
+
+
+def test_calls_page_says_who_the_patient_id_is(ctx, window, qtbot) -> None:
+    calls = page(window, "calls")
+    expected = fhir(ctx, lambda c: c.read("Patient", "pat-001")).resource
+    family = expected["name"][0]["family"]
+    QTest.keyClicks(calls.patient, "pat-001")
+    qtbot.waitUntil(lambda: family in calls.patient_who.text(), timeout=10_000)
+    assert calls.patient_who.text().endswith(f"born {expected['birthDate']}")
+    calls.patient.clear()
+    QTest.keyClicks(calls.patient, "pat-does-not-exist")
+    qtbot.waitUntil(
+        lambda: calls.patient_who.text().startswith("No patient with this id"), timeout=10_000
+    )
+    calls.patient.clear()
+    qtbot.waitUntil(lambda: calls.patient_who.text() == "", timeout=5000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.backend.errors import Gone, NotFound
 from app.domain.audit import AuditAction
 from app.domain.outbox import OutboxUnit
 from app.domain.workflows import AgendaItemKind
 from app.services.agenda import CallDidRequest
 from app.services.calls import SYNTHETIC, CallRequest, CallService, RoomInvite
 from app.services.clinical import ClinicalServices
+from app.services.clinical_data import display_name
 from app.services.diagnostics import Check, Status
 from app.services.telemonitoring import TeleassistanceDidRequest
 from app.workstation import Workstation
@@ -43,6 +45,7 @@ from ui.call_window import CallWindow
 from ui.clinical import clinical_services
 from ui.consent_dialog import ensure_televisit_consents
 from ui.context import UiContext
+from ui.error_text import reason_text
 from ui.lock_screen import ShellLock
 from ui.pages.base import Page
 
@@ -190,7 +193,11 @@ class CallsPage(Page):
         self.status.setObjectName("callStatus")
         self.status.setWordWrap(True)
         self.form = QFormLayout()
+        self.patient_who = QLabel(self)
+        self.patient_who.setObjectName("callPatientWho")
+        self.patient_who.setWordWrap(True)
         self.form.addRow(QLabel(self), self.patient)
+        self.form.addRow(QLabel(self), self.patient_who)
         self.form.addRow(QLabel(self), self.kind)
         self.form.addRow(QLabel(self), self.camera)
         self.form.addRow(QLabel(self), self.microphone)
@@ -212,6 +219,12 @@ class CallsPage(Page):
         self.start_button.clicked.connect(self.start_call)
         self.copy_button.clicked.connect(self.copy_link)
         self.patient.returnPressed.connect(self.start_call)
+        # Who the id belongs to, shown before calling (after a pause in typing).
+        self._who_timer = QTimer(self)
+        self._who_timer.setSingleShot(True)
+        self._who_timer.setInterval(300)
+        self._who_timer.timeout.connect(self._look_up_patient)
+        self.patient.textChanged.connect(lambda _t: self._who_timer.start())
         ctx.bridge.on(CallDidRequest, self._on_call_request)
         ctx.bridge.on(TeleassistanceDidRequest, self._on_teleassistance_request)
         self.retranslate()
@@ -225,6 +238,7 @@ class CallsPage(Page):
         )
         labels = [
             self.tr("Patient id"),
+            self.tr("Patient"),
             self.tr("Service"),
             self.tr("Camera"),
             self.tr("Microphone"),
@@ -267,6 +281,47 @@ class CallsPage(Page):
         self.copy_button.setText(self.tr("Copy link"))
         self.copy_button.setAccessibleName(self.tr("Copy the patient's link"))
         self.status.setAccessibleName(self.tr("Call status"))
+
+    # -- who is called -------------------------------------------------------------------------
+    def _look_up_patient(self) -> None:
+        """Show the name and birth date of the patient id, so the right person is called."""
+        patient_id = self.patient.text().strip()
+        self.patient_who.setStyleSheet("")
+        if not patient_id:
+            self.patient_who.clear()
+            return
+        self.patient_who.setText(self.tr("Looking up the patient..."))
+
+        def found(resource: dict[str, object]) -> None:
+            if self.patient.text().strip() != patient_id:
+                return  # typed on meanwhile
+            name = display_name(resource) or patient_id
+            born = str(resource.get("birthDate") or "")
+            self.patient_who.setText(
+                self.tr("%1, born %2").replace("%1", name).replace("%2", born) if born else name
+            )
+            self.patient_who.setAccessibleName(self.patient_who.text())
+
+        def failed(error: BaseException) -> None:
+            if self.patient.text().strip() != patient_id:
+                return
+            self.patient_who.setStyleSheet("color:#b02a37;")
+            text = (
+                self.tr("No patient with this id in the regional registry: check it.")
+                if isinstance(error, NotFound | Gone)
+                else self.tr("The patient cannot be checked (%1).").replace(
+                    "%1", reason_text(error)
+                )
+            )
+            self.patient_who.setText(text)
+            self.patient_who.setAccessibleName(text)
+
+        self.ctx.bridge.submit(
+            clinical_services(self.ctx).reader.read("Patient", patient_id),
+            name=self.tr("Looking up the patient"),
+            on_success=found,
+            on_error=failed,
+        )
 
     # -- requests from other areas --------------------------------------------------------------
     def _on_call_request(self, event: CallDidRequest) -> None:
