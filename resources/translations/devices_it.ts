@@ -12,6 +12,10 @@
 <context>
     <name>DevicesPage</name>
     <message>
+        <source>Choose the patient first</source>
+        <translation>Scegli prima il paziente</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/devices.py" line="64" />
         <source>Systolic</source>
         <extracomment>Labels of measured values (DisplayValue.label), translated at display time.</extracomment>

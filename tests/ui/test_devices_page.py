@@ -126,6 +126,9 @@ def test_point_of_care_flow_pair_measure_confirm_saved(lab_ctx, qtbot) -> None:
     ]
     assert unnamed == []
 
+    # Nobody is preselected: a measurement is never filed under a patient nobody chose.
+    assert page.patient.currentIndex() == -1
+    assert page.patient.placeholderText() == "Choose the patient first"
     page.patient.setCurrentIndex(1)  # Laura Bianchi
     qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
     assert page.progress.isVisible() or page.busy
@@ -271,6 +274,7 @@ def test_bond_lost_is_explained_and_re_pairing_works(lab_ctx, qtbot) -> None:
 def test_waiting_for_a_measurement_can_be_cancelled(lab_ctx, qtbot) -> None:
     ctx, service, lab = lab_ctx
     page = _page(ctx, service, qtbot)
+    page.patient.setCurrentIndex(0)  # the user always picks the patient
     qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(page.devices) == 2 and not page.busy, timeout=10_000)
     page.select_device("LAB-BPM")
@@ -310,6 +314,7 @@ def test_live_cuff_pressure_while_the_monitor_inflates(lab_ctx, qtbot) -> None:
 
     ctx, service, lab = lab_ctx
     page = _page(ctx, service, qtbot)
+    page.patient.setCurrentIndex(0)  # the user always picks the patient
     qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(page.devices) == 2 and not page.busy, timeout=10_000)
     page.select_device("LAB-BPM")

@@ -454,6 +454,9 @@ class DevicesPage(Page):
         super().retranslate()
         self.patient_label.setText(QCoreApplication.translate("DevicesPage", "&Patient:"))
         self.patient.setAccessibleName(QCoreApplication.translate("DevicesPage", "Patient"))
+        self.patient.setPlaceholderText(
+            QCoreApplication.translate("DevicesPage", "Choose the patient first")
+        )
         self.device_list.setAccessibleName(
             QCoreApplication.translate("DevicesPage", "Devices in range")
         )
@@ -567,11 +570,14 @@ class DevicesPage(Page):
     # ------------------------------------------------------------------ patients & scan
 
     def _on_patients(self, patients: list[PatientChoice]) -> None:
+        """Reload the patient choice, keeping the one picked; never pick one for the user (a
+        measurement filed under a preselected stranger is worse than one more click)."""
+        chosen = self.patient.currentData()
         self.patients = list(patients)
         self.patient.clear()
         for p in self.patients:
             self.patient.addItem(p.display_name, p.reference)
-        self.patient.setCurrentIndex(0 if self.patients else -1)
+        self.patient.setCurrentIndex(self.patient.findData(chosen) if chosen else -1)
 
     def showEvent(self, event: QShowEvent) -> None:
         # The patient list comes from the backend, which may come up (or the clinician log
