@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from app.domain.telemonitoring import Parameter, Provenance, Reading, Severity
 from app.services.clinical_vault import VaultPulledResources, VaultSnapshotStore
 from app.services.sync import pull_updates_into_cache
 from app.services.telemonitoring import FhirTelemonitoringSource, OfflineCopy, UnknownPatient
+from offline_cache.vault import Vault
 from tests.integration.demo_sim import sim as sim  # one demo regional_sim per module
 from tests.integration.regional_sim_process import RunningSim
 from tests.unit.offline_cache.conftest import open_test_vault
@@ -120,96 +122,96 @@ async def test_manual_reading_and_its_alert_reach_the_backend_exactly_once(sim: 
         assert flag["author"] == {"reference": "Practitioner/prac-mmg-bianchi"}
 
 
+@pytest.fixture
+async def offline_copy(tmp_path: Path) -> AsyncIterator[tuple[Vault, OfflineCopy]]:
+    """A clinician's vault and the offline copy the source falls back on."""
+    vault = await open_test_vault(tmp_path / "tm.vault", os.urandom(32))
+    yield vault, OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
+    await vault.close()
+
+
 async def test_worklist_and_viewed_trends_open_offline_from_the_vault(
-    sim: RunningSim, tmp_path: Path
+    sim: RunningSim, offline_copy: tuple[Vault, OfflineCopy]
 ) -> None:
     """Online once (pull + view a trend), then the link drops: the worklist comes from the
     vault's pulled copy and the viewed trend from its saved series; an unviewed trend says it is
     unavailable; a reading taken offline is shown on top of the saved series."""
-    vault = await open_test_vault(tmp_path / "tm.vault", os.urandom(32))
-    try:
-        copy = OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
-        async with FhirClient(sim.fhir) as client:
-            await pull_updates_into_cache(client, vault.cache)
-            online = FhirTelemonitoringSource(client, offline_copy=lambda: copy)
-            patients = await online.list_patients()
-            assert online.offline_copy_utc is None
-            hf = next(p for p in patients if "heart-failure" in p.conditions)
-            weight = await online.get_series(hf.patient_id, Parameter.WEIGHT)
-            assert len(weight) > 10
+    vault, copy = offline_copy
+    async with FhirClient(sim.fhir) as client:
+        await pull_updates_into_cache(client, vault.cache)
+        online = FhirTelemonitoringSource(client, offline_copy=lambda: copy)
+        patients = await online.list_patients()
+        assert online.offline_copy_utc is None
+        hf = next(p for p in patients if "heart-failure" in p.conditions)
+        weight = await online.get_series(hf.patient_id, Parameter.WEIGHT)
+        assert len(weight) > 10
 
-        # Nothing listens on port 9: every request fails to connect.
-        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
-            offline = FhirTelemonitoringSource(down, offline_copy=lambda: copy)
-            again = await offline.list_patients()
-            assert offline.offline_copy_utc is not None
-            assert {p.patient_id for p in again} == {p.patient_id for p in patients}
-            hf_off = next(p for p in again if p.patient_id == hf.patient_id)
-            assert hf_off.display_name == hf.display_name
-            assert hf_off.plans[0].for_parameter(Parameter.WEIGHT) == hf.plans[0].for_parameter(
-                Parameter.WEIGHT
-            )  # thresholds from the pulled ObservationDefinitions
-            flags_online = {a.id for p in patients for a in p.alerts if a.rule == "backend flag"}
-            flags_offline = {a.id for p in again for a in p.alerts if a.rule == "backend flag"}
-            assert flags_online and flags_offline == flags_online  # from the pulled Flags
+    # Nothing listens on port 9: every request fails to connect.
+    async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
+        offline = FhirTelemonitoringSource(down, offline_copy=lambda: copy)
+        again = await offline.list_patients()
+        assert offline.offline_copy_utc is not None
+        assert {p.patient_id for p in again} == {p.patient_id for p in patients}
+        hf_off = next(p for p in again if p.patient_id == hf.patient_id)
+        assert hf_off.display_name == hf.display_name
+        assert hf_off.plans[0].for_parameter(Parameter.WEIGHT) == hf.plans[0].for_parameter(
+            Parameter.WEIGHT
+        )  # thresholds from the pulled ObservationDefinitions
+        flags_online = {a.id for p in patients for a in p.alerts if a.rule == "backend flag"}
+        flags_offline = {a.id for p in again for a in p.alerts if a.rule == "backend flag"}
+        assert flags_online and flags_offline == flags_online  # from the pulled Flags
 
-            saved = await offline.get_series(hf.patient_id, Parameter.WEIGHT)
-            assert list(saved.times_s) == list(weight.times_s)
-            assert list(saved.values) == list(weight.values)
-            assert [saved.origin_of(i) for i in range(len(saved))] == [
-                weight.origin_of(i) for i in range(len(weight))
-            ]
-            with pytest.raises(TransportError):
-                await offline.get_series(hf.patient_id, Parameter.HEART_RATE)
+        saved = await offline.get_series(hf.patient_id, Parameter.WEIGHT)
+        assert list(saved.times_s) == list(weight.times_s)
+        assert list(saved.values) == list(weight.values)
+        assert [saved.origin_of(i) for i in range(len(saved))] == [
+            weight.origin_of(i) for i in range(len(weight))
+        ]
+        with pytest.raises(TransportError):
+            await offline.get_series(hf.patient_id, Parameter.HEART_RATE)
 
-            now = datetime.now(UTC).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
+        await offline.add_manual_reading(
+            hf.patient_id, Reading(Parameter.WEIGHT, now, 81.5, Provenance.MANUAL)
+        )
+        shown = await offline.get_series(hf.patient_id, Parameter.WEIGHT)
+        assert len(shown) == len(weight) + 1
+        i = list(shown.times_s).index(now.timestamp())
+        assert shown.values[i] == 81.5 and shown.origin_of(i) == (Provenance.MANUAL, None)
+
+        offline.forget()  # another clinician: nothing kept in memory
+        assert offline.offline_copy_utc is None
+        with pytest.raises(UnknownPatient):
             await offline.add_manual_reading(
-                hf.patient_id, Reading(Parameter.WEIGHT, now, 81.5, Provenance.MANUAL)
+                hf.patient_id, Reading(Parameter.WEIGHT, now, 80.0, Provenance.MANUAL)
             )
-            shown = await offline.get_series(hf.patient_id, Parameter.WEIGHT)
-            assert len(shown) == len(weight) + 1
-            i = list(shown.times_s).index(now.timestamp())
-            assert shown.values[i] == 81.5 and shown.origin_of(i) == (Provenance.MANUAL, None)
 
-            offline.forget()  # another clinician: nothing kept in memory
-            assert offline.offline_copy_utc is None
-            with pytest.raises(UnknownPatient):
-                await offline.add_manual_reading(
-                    hf.patient_id, Reading(Parameter.WEIGHT, now, 80.0, Provenance.MANUAL)
-                )
-
-        # Without any saved copy the failure is the backend's, not an empty worklist.
-        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
-            with pytest.raises(TransportError):
-                await FhirTelemonitoringSource(down).list_patients()
-    finally:
-        await vault.close()
+    # Without any saved copy the failure is the backend's, not an empty worklist.
+    async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
+        with pytest.raises(TransportError):
+            await FhirTelemonitoringSource(down).list_patients()
 
 
 async def test_prefetched_trends_open_offline_without_being_viewed(
-    sim: RunningSim, tmp_path: Path
+    sim: RunningSim, offline_copy: tuple[Vault, OfflineCopy]
 ) -> None:
     """Trends saved ahead (after a pull) open offline although nobody looked at them online;
     fresh copies are not fetched again; nothing is shown before the clinician opens them."""
-    vault = await open_test_vault(tmp_path / "prefetch.vault", os.urandom(32))
-    try:
-        copy = OfflineCopy(VaultPulledResources(vault.cache), VaultSnapshotStore(vault.cache))
-        async with FhirClient(sim.fhir) as client:
-            await pull_updates_into_cache(client, vault.cache)
-            online = FhirTelemonitoringSource(client, offline_copy=lambda: copy)
-            patients = await online.list_patients()
-            hf = next(p for p in patients if "heart-failure" in p.conditions)
-            parameters = {p for plan in hf.plans for p in plan.parameters}
-            assert await online.prefetch([hf.patient_id]) == len(parameters) > 1
-            assert await online.prefetch([hf.patient_id]) == 0  # fresh: not fetched again
-            assert await online.prefetch([hf.patient_id], max_age=timedelta(0)) == len(parameters)
-            reference = await online.get_series(hf.patient_id, Parameter.HEART_RATE)
+    vault, copy = offline_copy
+    async with FhirClient(sim.fhir) as client:
+        await pull_updates_into_cache(client, vault.cache)
+        online = FhirTelemonitoringSource(client, offline_copy=lambda: copy)
+        patients = await online.list_patients()
+        hf = next(p for p in patients if "heart-failure" in p.conditions)
+        parameters = {p for plan in hf.plans for p in plan.parameters}
+        assert await online.prefetch([hf.patient_id]) == len(parameters) > 1
+        assert await online.prefetch([hf.patient_id]) == 0  # fresh: not fetched again
+        assert await online.prefetch([hf.patient_id], max_age=timedelta(0)) == len(parameters)
+        reference = await online.get_series(hf.patient_id, Parameter.HEART_RATE)
 
-        async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
-            offline = FhirTelemonitoringSource(down, offline_copy=lambda: copy)
-            await offline.list_patients()
-            hr = await offline.get_series(hf.patient_id, Parameter.HEART_RATE)
-            assert len(hr) == len(reference) > 10
-            assert list(hr.values) == list(reference.values)
-    finally:
-        await vault.close()
+    async with FhirClient("http://127.0.0.1:9/fhir", max_attempts=1) as down:
+        offline = FhirTelemonitoringSource(down, offline_copy=lambda: copy)
+        await offline.list_patients()
+        hr = await offline.get_series(hf.patient_id, Parameter.HEART_RATE)
+        assert len(hr) == len(reference) > 10
+        assert list(hr.values) == list(reference.values)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -429,11 +428,6 @@ class TelemonitoringPage(Page):
         self._render_patient_label()
 
     # -- data ---------------------------------------------------------------------------------
-    def _submit(
-        self, coro: Any, *, name: str, on_success: Any, on_error: Any | None = None
-    ) -> None:
-        self.runner.run(coro, name=name, on_success=on_success, on_error=on_error)
-
     @property
     def busy(self) -> bool:
         return self.runner.pending > 0
@@ -461,7 +455,7 @@ class TelemonitoringPage(Page):
 
     def refresh(self) -> None:
         """Reload the worklist from the source."""
-        self._submit(
+        self.runner.run(
             self.source.list_patients(),
             name=self.tr("Loading the worklist"),
             on_success=self._on_patients,
@@ -656,7 +650,7 @@ class TelemonitoringPage(Page):
                 )
             self.patient_opened.emit(patient_id)
 
-        self._submit(load(), name=self.tr("Loading the trends"), on_success=loaded)
+        self.runner.run(load(), name=self.tr("Loading the trends"), on_success=loaded)
 
     def open_selected(self) -> None:
         pid = self.selected_patient_id()
@@ -690,7 +684,7 @@ class TelemonitoringPage(Page):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not modal-blocking: the worklist keeps refreshing
             return
-        self._submit(
+        self.runner.run(
             self.source.acknowledge(alert.id, practitioner_reference=practitioner),
             name=self.tr("Acknowledging the alert"),
             on_success=lambda _a: self.refresh(),
@@ -731,7 +725,7 @@ class TelemonitoringPage(Page):
             self.refresh()
             self.open_patient(pid)
 
-        self._submit(
+        self.runner.run(
             self.source.add_manual_reading(pid, reading),
             name=self.tr("Saving the reading"),
             on_success=stored,
