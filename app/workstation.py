@@ -141,7 +141,9 @@ class Workstation:
         monitored = sorted(await source.list_patients(), key=lambda p: p.urgency(), reverse=True)
         wanted += [p.patient_id for p in monitored if p.active_alerts]
         chosen = list(dict.fromkeys(wanted))[:PREFETCH_PATIENTS]
-        saved = await source.prefetch(chosen)
+        if self.practitioner_reference != practitioner:
+            return  # another clinician took over meanwhile: their vault is not for this list
+        saved = await source.prefetch(chosen)  # takes the active vault before its first await
         _log.info("trends saved for offline use: %s", safe(saved))
 
     async def _device_patients(self) -> list[PatientChoice]:
