@@ -66,6 +66,7 @@ class GuiSession:
         for cleanup in reversed(self.cleanups):
             cleanup()
         self.cleanups.clear()
+        self.translations.uninstall()  # the next GUI of this process starts untranslated
 
 
 def launch(argv: list[str] | None = None) -> GuiSession:

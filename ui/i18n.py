@@ -41,9 +41,7 @@ class Translations:
     def apply(self, choice: str) -> str:
         """Install the translators for ``choice`` (system/it/en); returns the effective language."""
         language = resolve_language(choice)
-        for tr in self._installed:
-            self._app.removeTranslator(tr)
-        self._installed.clear()
+        self.uninstall()
         if language == "it":
             folder = resources_dir() / "translations"
             files = sorted(folder.glob("*_it.qm"))
@@ -58,6 +56,12 @@ class Translations:
             QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
         self.language = language
         return language
+
+    def uninstall(self) -> None:
+        """Remove this object's translators from the application (its GUI is closing)."""
+        for tr in self._installed:
+            self._app.removeTranslator(tr)
+        self._installed.clear()
 
     def _load(self, path: str, *, required: bool = True) -> None:
         tr = QTranslator(self._app)

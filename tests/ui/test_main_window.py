@@ -20,14 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.backend.errors import ConnectionFailed
-from app.config import Settings
+from app.config import Paths, Settings, save_settings
 from app.events import BackendConnectionDidChange, ConnectionState, SyncQueueDidChange
 from ui.entry import GuiSession, launch
 from ui.main_window import SHORTCUT_ROLE
 
+STATION_BACKEND = "https://fhir.regione.example"
+
 
 @pytest.fixture
 def session(qtbot):
+    # The station has its own regional backend configured; the demo must leave it alone.
+    save_settings(Paths.default().ensure(), Settings(backend_url=STATION_BACKEND))
     s = launch(["--demo", "--language", "en"])
     qtbot.waitExposed(s.window)
     yield s
@@ -84,10 +88,13 @@ def test_navigate_every_area_by_keyboard_switch_language_and_screenshot(
     assert session.workstation.settings.language == "it"
     saved = json.loads(session.workstation.paths.settings_file.read_text())
     assert saved["language"] == "it"
-    # A demo session never saves demo mode or its bundled backend's address for the station.
+    # A demo session never saves demo mode or its bundled backend's address for the station:
+    # the station's own address (here set before the demo started) is kept.
     assert saved["demo"] is False
-    assert saved["backend_url"] == Settings().backend_url
-    assert session.workstation.settings.backend_url != Settings().backend_url  # still the demo's
+    assert saved["backend_url"] == STATION_BACKEND
+    demo = session.workstation.demo_backend
+    qtbot.waitUntil(lambda: demo.base_url is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: session.workstation.settings.backend_url == demo.base_url)
 
     # Status bar reflects core events, in Italian.
     session.workstation.bus.publish(BackendConnectionDidChange(ConnectionState.ONLINE))
