@@ -301,6 +301,7 @@ class PatientPage(Page):
         self.search_edit.setPlaceholderText(
             self.tr("Codice fiscale, STP/ENI code, TEAM number or name")
         )
+        self.search_edit.setToolTip(self.search_edit.placeholderText())  # whole, if cut short
         self.search_edit.setAccessibleName(self.tr("Patient search (Ctrl+F)"))
         self.search_button.setText(self.tr("Search"))
         self.search_button.setAccessibleName(self.tr("Search patients"))

@@ -155,6 +155,10 @@ class SyncPage(Page):
         self.dead_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.dead_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.dead_table.verticalHeader().setVisible(False)
+        for column in range(3):  # the headers must read whole in every language
+            self.dead_table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.dead_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.dead_table.itemSelectionChanged.connect(self._update_buttons)
         self.dead_heading = QLabel(self)
@@ -165,6 +169,10 @@ class SyncPage(Page):
         self.waiting_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.waiting_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.waiting_table.verticalHeader().setVisible(False)
+        for column in range(4):
+            self.waiting_table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.waiting_table.horizontalHeader().setSectionResizeMode(
             4, QHeaderView.ResizeMode.Stretch
         )
