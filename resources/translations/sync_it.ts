@@ -4,6 +4,18 @@
 <context>
     <name>SyncPage</name>
     <message>
+        <source>&amp;Print...</source>
+        <translation>&amp;Stampa...</translation>
+    </message>
+    <message>
+        <source>Print the recovery key</source>
+        <translation>Stampa la chiave di recupero</translation>
+    </message>
+    <message>
+        <source>Keep this sheet in a safe place, away from the computer. With it, the offline data of this clinician on this computer can be opened if the system keyring loses its key.</source>
+        <translation>Conserva questo foglio in un luogo sicuro, lontano dal computer. Con esso si possono aprire i dati offline di questo operatore su questo computer se il portachiavi di sistema ne perde la chiave.</translation>
+    </message>
+    <message>
         <source>No system keyring is available, and health data is stored only encrypted with its key there. On Linux install and unlock a Secret Service provider (gnome-keyring or KeePassXC); on Windows use a normal user session; on macOS unlock the login Keychain.</source>
         <translation>Non è disponibile un portachiavi di sistema, e i dati sanitari sono salvati solo cifrati con la chiave custodita lì. Su Linux installa e sblocca un fornitore Secret Service (gnome-keyring o KeePassXC); su Windows usa una normale sessione utente; su macOS sblocca il portachiavi login.</translation>
     </message>

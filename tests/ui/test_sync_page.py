@@ -5,12 +5,14 @@ shown once; Italian texts."""
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -106,7 +108,7 @@ def test_refused_item_is_explained_retried_and_sent(
     assert ws.runtime.submit(server_status()).result(timeout=20) == "fulfilled"
 
 
-def test_recovery_key_is_shown_once(ctx: UiContext, qtbot) -> None:
+def test_recovery_key_is_shown_once(ctx: UiContext, qtbot, tmp_path: Path) -> None:
     ws = ctx.workstation
     assert ws.sync is not None
     page = SyncPage(ctx)
@@ -119,6 +121,15 @@ def test_recovery_key_is_shown_once(ctx: UiContext, qtbot) -> None:
     assert ws.sync.recovery_key is None  # handed over once
     page.recovery_copy.click()
     assert QApplication.clipboard().text() == "ABCD-EFGH-IJKL"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "recovery.pdf"))
+    page.print_recovery_key(printer)
+    sheet = subprocess.run(
+        ["pdftotext", str(tmp_path / "recovery.pdf"), "-"], capture_output=True, text=True,
+        check=True,
+    ).stdout  # fmt: skip
+    assert "ABCD-EFGH-IJKL" in sheet and "Keep this sheet in a safe place" in sheet
     page.recovery_done.click()
     assert not page.recovery_box.isVisible() and page.recovery_key.text() == ""
 

@@ -9,12 +9,16 @@ lost the store's key, the recovery key opens it again (:mod:`ui.recovery_restore
 
 from __future__ import annotations
 
+import html
+import socket
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QLocale, QTimer
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -188,17 +192,20 @@ class SyncPage(Page):
         self.recovery_key = QLineEdit(self.recovery_box)
         self.recovery_key.setReadOnly(True)
         self.recovery_copy = QPushButton(self.recovery_box)
+        self.recovery_print = QPushButton(self.recovery_box)
         self.recovery_done = QPushButton(self.recovery_box)
         box_layout = QVBoxLayout(self.recovery_box)
         box_layout.addWidget(self.recovery_text)
         box_layout.addWidget(self.recovery_key)
         row = QHBoxLayout()
         row.addWidget(self.recovery_copy)
+        row.addWidget(self.recovery_print)
         row.addWidget(self.recovery_done)
         row.addStretch(1)
         box_layout.addLayout(row)
         self.recovery_box.setVisible(False)
         self.recovery_copy.clicked.connect(self._copy_recovery_key)
+        self.recovery_print.clicked.connect(self._ask_print_recovery_key)
         self.recovery_done.clicked.connect(self._hide_recovery_key)
 
         self.restore_box = RecoveryKeyRestore(ctx, self)
@@ -374,6 +381,34 @@ class SyncPage(Page):
     def _copy_recovery_key(self) -> None:
         QGuiApplication.clipboard().setText(self.recovery_key.text())
 
+    def _ask_print_recovery_key(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            self.print_recovery_key(printer)
+
+    def print_recovery_key(self, printer: QPrinter) -> None:
+        """One sheet: whose key it is, for which station, when, the key, and how to keep it."""
+        session = self.ctx.workstation.session
+        identity = session.identity if session is not None else None
+        who = (identity.display_name or identity.subject) if identity is not None else ""
+        when = QLocale().toString(QDateTime.currentDateTime(), QLocale.FormatType.LongFormat)
+        doc = QTextDocument()
+        doc.setHtml(
+            f"<h2>{html.escape(self.tr('Recovery key of your offline data'))}</h2>"
+            f"<p>{html.escape(who)}<br>{html.escape(socket.gethostname())}<br>"
+            f"{html.escape(when)}</p>"
+            f"<p style='font-family:monospace; font-size:16pt'>"
+            f"{html.escape(self.recovery_key.text())}</p>"
+            f"<p>{html.escape(self._keep_safe_text())}</p>"
+        )
+        doc.print_(printer)
+
+    def _keep_safe_text(self) -> str:
+        return self.tr(
+            "Keep this sheet in a safe place, away from the computer. With it, the offline data "
+            "of this clinician on this computer can be opened if the system keyring loses its key."
+        )
+
     def _hide_recovery_key(self) -> None:
         self.recovery_key.clear()
         self.recovery_box.setVisible(False)
@@ -431,6 +466,8 @@ class SyncPage(Page):
         self.recovery_key.setAccessibleName(self.tr("Recovery key"))
         self.recovery_copy.setText(self.tr("&Copy"))
         self.recovery_copy.setAccessibleName(self.tr("Copy the recovery key"))
+        self.recovery_print.setText(self.tr("&Print..."))
+        self.recovery_print.setAccessibleName(self.tr("Print the recovery key"))
         self.recovery_done.setText(self.tr("I have saved it"))
         self.recovery_done.setAccessibleName(self.tr("I have saved the recovery key"))
         self.notice.setAccessibleName(self.tr("Sync message"))
