@@ -153,11 +153,7 @@ class CoreRuntime:
                 await asyncio.wait_for(hook(), timeout=5.0)
             except Exception as exc:  # a failing hook must not block the others
                 _log.error("shutdown hook failed: %s", type(exc).__name__)
-        # Then everything still running on the loop, not only the spawned tasks: a request the
-        # UI submitted (an audit write, a page load) must end here, cancelled, rather than be
-        # destroyed pending with the closed loop and fail later in someone else's code.
-        current = asyncio.current_task()
-        tasks = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+        tasks = [t for t in self._tasks if not t.done()]
         for t in tasks:
             t.cancel()
         if tasks:
