@@ -545,7 +545,10 @@ class TelemonitoringPage(Page):
             self.worklist.resizeColumnToContents(c)
         first = self.worklist.topLevelItem(0)
         if self.worklist.currentItem() is None and first is not None:
+            # Highlighted for the keyboard, not opened: opening a record is the user's act.
+            self.worklist.blockSignals(True)
             self.worklist.setCurrentItem(first)
+            self.worklist.blockSignals(False)
         self._update_actions()
 
     def selected_patient_id(self) -> str | None:
